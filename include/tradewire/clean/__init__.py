@@ -1,0 +1,1 @@
+"""Clean stage: turn fetched bytes into articles with text and metadata, and classify page types."""

@@ -1,0 +1,47 @@
+"""Near-duplicate detection (syndicated copies, re-posts with a different sign-off): MinHash with LSH bands.
+
+Signatures use a stable hash (CRC32 of word 5-grams) so they are the same in
+every process and can be stored in the warehouse and compared across runs.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+import numpy as np
+
+SHINGLE_WORDS = 5
+NUM_PERM = 64
+BANDS = 16
+ROWS = NUM_PERM // BANDS
+NEAR_DUPLICATE_JACCARD = 0.8
+
+_PRIME = np.uint64((1 << 61) - 1)
+_rng = np.random.default_rng(20251027)  # fixed: signatures must agree across runs and machines
+_A = _rng.integers(1, (1 << 31) - 1, size=NUM_PERM, dtype=np.uint64)
+_B = _rng.integers(0, (1 << 31) - 1, size=NUM_PERM, dtype=np.uint64)
+
+
+def shingles(text: str) -> set[int]:
+    words = re.findall(r"\w+", text.lower())
+    if len(words) < SHINGLE_WORDS:
+        return {zlib.crc32(" ".join(words).encode())} if words else set()
+    return {zlib.crc32(" ".join(words[i : i + SHINGLE_WORDS]).encode()) for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
+def minhash(text: str) -> list[int]:
+    values = np.fromiter(shingles(text), dtype=np.uint64)
+    if values.size == 0:
+        return [0] * NUM_PERM
+    hashed = (np.outer(values, _A) + _B) % _PRIME  # values < 2**32 and _A < 2**31: no overflow
+    return [int(v) for v in hashed.min(axis=0)]
+
+
+def band_keys(signature: list[int]) -> list[str]:
+    return [f"{band}:{zlib.crc32(repr(signature[band * ROWS:(band + 1) * ROWS]).encode()):08x}" for band in range(BANDS)]
+
+
+def similarity(a: list[int], b: list[int]) -> float:
+    """Estimated Jaccard similarity of two texts from their signatures."""
+    return sum(x == y for x, y in zip(a, b, strict=True)) / NUM_PERM

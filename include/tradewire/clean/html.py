@@ -1,0 +1,133 @@
+"""Article text and metadata from HTML: trafilatura for the text, publisher markup for the metadata."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import trafilatura
+from lxml import etree
+from lxml import html as lxml_html
+
+from tradewire.clean.authors import clean_authors
+from tradewire.clean.metadata import PageMeta, parse_datetime, read_meta
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.I)
+_ERROR_TITLE = re.compile(r"\b(404|page not found|not found|error 50\d|page (does not|doesn't) exist)\b", re.I)
+_PAYWALL = re.compile(
+    r"(subscribe to (continue|keep) reading|to continue reading|subscribers only|already a subscriber|"
+    r"this (article|content) is for subscribers|unlock this article)",
+    re.I,
+)
+MIN_ARTICLE_WORDS = 80
+
+
+@dataclass
+class HtmlArticle:
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    site_name: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    language_hint: str | None = None
+    canonical_url: str | None = None
+    image: str | None = None
+    text: str = ""
+    page_type: str = "article"
+    reason: str | None = None
+
+
+def decode_html(data: bytes, content_type: str | None = None) -> str:
+    """Charset from the HTTP header, then the document, then UTF-8, then Windows-1252."""
+    candidates: list[str] = []
+    if content_type and "charset=" in content_type.lower():
+        candidates.append(content_type.lower().split("charset=", 1)[1].split(";")[0].strip(" \"'"))
+    match = _META_CHARSET.search(data[:4096])
+    if match:
+        candidates.append(match.group(1).decode("ascii", "ignore"))
+    candidates += ["utf-8", "cp1252"]
+    for encoding in candidates:
+        try:
+            return data.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def _strip_site_suffix(title: str, site_name: str | None) -> str:
+    for sep in (" | ", " - ", " – ", " — ", " :: "):
+        head, found, tail = title.rpartition(sep)
+        if found and head and (len(tail.split()) <= 4 or (site_name and site_name.lower() in tail.lower())):
+            return head.strip()
+    return title.strip()
+
+
+def extract_html(html: str, url: str | None = None, now: datetime | None = None) -> HtmlArticle:
+    now = now or datetime.now(UTC)
+    try:
+        tree = lxml_html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return HtmlArticle(page_type="empty", reason="no parseable HTML")
+    meta = read_meta(tree)
+    doc = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        favor_precision=True,
+        date_extraction_params={"extensive_search": True, "original_date": True, "max_date": now.date().isoformat()},
+    )
+    text = (doc.text or "") if doc is not None else ""
+    site_name = meta.site_name or (doc.sitename if doc is not None else None)
+    raw_title = meta.title or (doc.title if doc is not None else None)
+    article = HtmlArticle(
+        title=_strip_site_suffix(raw_title, site_name) if raw_title else None,
+        authors=clean_authors(meta.authors or ((doc.author or "").split(";") if doc is not None else []), site_name),
+        published_at=parse_datetime(meta.published, now) or parse_datetime(doc.date if doc else None, now),
+        modified_at=parse_datetime(meta.modified, now),
+        site_name=site_name,
+        section=meta.section,
+        tags=meta.tags or (list(doc.tags or []) if doc is not None else []),
+        language_hint=(meta.language or "").split("-")[0].lower() or None,
+        canonical_url=meta.canonical_url,
+        image=meta.image,
+        text=_drop_repeated_title(text, raw_title),
+    )
+    article.page_type, article.reason = classify_page(meta, article, tree)
+    return article
+
+
+def _drop_repeated_title(text: str, title: str | None) -> str:
+    lines = text.split("\n")
+    if title and lines and lines[0].strip() == title.strip():
+        lines = lines[1:]
+    return "\n".join(lines).strip()
+
+
+def classify_page(meta: PageMeta, article: HtmlArticle, tree: lxml_html.HtmlElement) -> tuple[str, str | None]:
+    """article | section_front | video | paywall | error | empty, with a reason for everything but article."""
+    words = len(article.text.split())
+    page_text = " ".join(tree.xpath("//body//text()"))[:200_000]
+    heading = " ".join([article.title or "", *tree.xpath("//h1//text()")])
+    if _ERROR_TITLE.search(heading) and words < 300:
+        return "error", f"error page: {heading.strip()[:80]!r}"
+    if meta.og_type and meta.og_type.startswith("video") and words < 300:
+        return "video", "video page with little text"
+    if _PAYWALL.search(page_text) and words < 250:
+        return "paywall", f"paywall stub ({words} words visible)"
+    is_article_markup = (meta.og_type or "").lower() == "article" or bool(
+        {"newsarticle", "article", "reportagenewsarticle", "blogposting"} & set(meta.ld_types)
+    )
+    headline_links = len(tree.xpath("//h2//a | //h3//a"))
+    if words < 30 and headline_links < 6:
+        return "empty", "no article text" if words == 0 else f"text too short ({words} words)"
+    if not is_article_markup and (headline_links >= 6 or words < MIN_ARTICLE_WORDS):
+        return "section_front", f"index page: {headline_links} linked headlines, no article markup"
+    if words == 0:
+        return "empty", "no article text"
+    if words < MIN_ARTICLE_WORDS:
+        return "empty", f"text too short ({words} words)"
+    return "article", None

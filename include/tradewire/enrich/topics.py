@@ -1,0 +1,65 @@
+"""Trade topics from the YAML taxonomy: explainable term hits, title hits weighted up."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from tradewire.settings import CONFIG_DIR
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    label: str
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    topics: tuple[Topic, ...]
+    min_hits: float
+    title_weight: float
+
+
+@dataclass(frozen=True)
+class TopicHit:
+    id: str
+    score: float
+    hits: int
+    terms: tuple[str, ...]
+
+
+def _term_regex(term: str) -> str:
+    if term.endswith("*"):
+        return re.escape(term[:-1]) + r"[\w-]*"
+    return re.escape(term)
+
+
+@lru_cache(maxsize=4)
+def load_taxonomy(path: Path = CONFIG_DIR / "topics.yaml") -> Taxonomy:
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    topics = []
+    for entry in config["topics"]:
+        terms = sorted(entry["terms"], key=len, reverse=True)
+        regex = r"\b(" + "|".join(_term_regex(t) for t in terms) + r")\b"
+        topics.append(Topic(entry["id"], entry["label"], re.compile(regex, re.I)))
+    return Taxonomy(tuple(topics), float(config.get("min_hits", 2)), float(config.get("title_weight", 3)))
+
+
+def find_topics(title: str | None, text: str, taxonomy: Taxonomy | None = None) -> list[TopicHit]:
+    taxonomy = taxonomy or load_taxonomy()
+    found = []
+    for topic in taxonomy.topics:
+        title_hits = topic.pattern.findall(title or "")
+        text_hits = topic.pattern.findall(text)
+        weighted = taxonomy.title_weight * len(title_hits) + len(text_hits)
+        if weighted >= taxonomy.min_hits:
+            terms = tuple(sorted({t.lower() for t in title_hits + text_hits}))
+            score = round(1 - 0.5 ** (weighted / taxonomy.min_hits), 4)
+            found.append(TopicHit(topic.id, score, len(title_hits) + len(text_hits), terms))
+    return sorted(found, key=lambda t: (-t.score, t.id))

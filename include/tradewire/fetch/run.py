@@ -1,0 +1,211 @@
+"""Run the fetch stage over a sources config and write one Parquet row per item."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+
+from tradewire.fetch.feeds import Discovered, FeedError, parse_feed, parse_url_list
+from tradewire.fetch.http import Fetcher, FetchError, HttpFetcher, MirrorFetcher, gunzip_capped
+from tradewire.ids import item_id_for_file, item_id_for_url, normalize_url
+from tradewire.settings import Settings
+from tradewire.sources import Source, SourcesConfig
+
+log = logging.getLogger(__name__)
+
+LOCAL_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".txt")
+MAX_SITEMAP_DEPTH = 2
+
+FETCH_SCHEMA = {
+    "item_id": pl.String,
+    "item_kind": pl.String,  # page | feed
+    "source": pl.String,
+    "source_kind": pl.String,
+    "url": pl.String,
+    "path": pl.String,
+    "discovered_via": pl.String,
+    "discovered_title": pl.String,
+    "discovered_published": pl.String,
+    "status": pl.String,  # fetched | error
+    "reason": pl.String,
+    "http_status": pl.Int32,
+    "content_type": pl.String,
+    "fetched_at": pl.Datetime("us", "UTC"),
+    "body": pl.Binary,
+}
+
+
+@dataclass
+class _Item:
+    item_id: str
+    source: Source
+    url: str | None = None
+    path: str | None = None
+    discovered_via: str | None = None
+    discovered: Discovered | None = None
+
+
+def make_fetcher(settings: Settings, config: SourcesConfig) -> Fetcher:
+    """Mirror when the sources file names one (offline sample), else the guarded HTTP client."""
+    if config.mirror is not None:
+        return MirrorFetcher(config.mirror, settings.max_bytes)
+    return HttpFetcher(
+        user_agent=settings.user_agent,
+        timeout=settings.http_timeout,
+        max_bytes=settings.max_bytes,
+        allow_hosts=settings.allow_private_hosts,
+    )
+
+
+def _row(item: _Item, kind: str, status: str, reason: str | None = None, **extra: object) -> dict[str, object]:
+    row: dict[str, object] = {
+        "item_id": item.item_id,
+        "item_kind": kind,
+        "source": item.source.name,
+        "source_kind": item.source.kind,
+        "url": item.url,
+        "path": item.path,
+        "discovered_via": item.discovered_via,
+        "discovered_title": item.discovered.title if item.discovered else None,
+        "discovered_published": item.discovered.published if item.discovered else None,
+        "status": status,
+        "reason": reason,
+        "http_status": None,
+        "content_type": None,
+        "fetched_at": datetime.now(UTC),
+        "body": None,
+    }
+    row.update(extra)
+    return row
+
+
+def _discover_remote(
+    source: Source, fetcher: Fetcher, failures: list[dict[str, object]]
+) -> list[_Item]:
+    assert source.url is not None
+    items: list[_Item] = []
+    queue: list[tuple[str, int]] = [(source.url, 0)]
+    while queue and len(items) < source.max_items:
+        doc_url, depth = queue.pop(0)
+        doc_item = _Item(item_id=item_id_for_url(doc_url), source=source, url=doc_url, discovered_via=source.url)
+        try:
+            resp = fetcher.get(doc_url)
+            if resp.status != 200:
+                raise FetchError(f"HTTP {resp.status}")
+            if source.kind == "urls":
+                entries = parse_url_list(resp.body)
+            else:
+                kind, entries = parse_feed(resp.body)
+                if kind == "sitemap_index":
+                    if depth < MAX_SITEMAP_DEPTH:
+                        queue.extend((e.url, depth + 1) for e in entries)
+                    continue
+        except (FetchError, FeedError) as exc:
+            failures.append(_row(doc_item, "feed", "error", f"discovery failed: {exc}"))
+            continue
+        for entry in entries:
+            if not entry.url.startswith(("http://", "https://")):
+                failures.append(
+                    _row(_Item(item_id_for_url(doc_url + "#" + entry.url), source, entry.url, discovered_via=doc_url),
+                         "page", "error", "listed URL is not http(s)")
+                )
+                continue
+            items.append(_Item(item_id_for_url(entry.url), source, entry.url, discovered_via=doc_url, discovered=entry))
+    return items[: source.max_items]
+
+
+def _discover_local(source: Source) -> list[_Item]:
+    assert source.path is not None
+    root = source.path
+    files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+    items = []
+    for file in files:
+        if not file.name.lower().endswith(LOCAL_SUFFIXES):
+            continue
+        rel = file.name if root.is_file() else file.relative_to(root).as_posix()
+        items.append(_Item(item_id_for_file(source.name, rel), source, path=str(file), discovered_via=str(root)))
+    return items[: source.max_items]
+
+
+def _fetch_one(item: _Item, fetcher: Fetcher, max_bytes: int) -> dict[str, object]:
+    try:
+        if item.path is not None:
+            file = Path(item.path)
+            if file.stat().st_size > max_bytes:
+                return _row(item, "page", "error", f"file larger than {max_bytes} bytes")
+            body = file.read_bytes()
+            if file.name.endswith(".gz"):
+                body = gunzip_capped(body, max_bytes)
+            ctype = "text/plain" if file.name.endswith(".txt") else "text/html"
+            return _row(item, "page", "fetched", body=body, content_type=ctype)
+        assert item.url is not None
+        resp = fetcher.get(item.url)
+    except (FetchError, OSError) as exc:
+        return _row(item, "page", "error", str(exc))
+    if resp.status != 200:
+        return _row(item, "page", "error", f"HTTP {resp.status}", http_status=resp.status)
+    return _row(
+        item, "page", "fetched", http_status=resp.status, content_type=resp.content_type, body=resp.body
+    )
+
+
+def _unique(items: Iterable[_Item]) -> Iterator[_Item]:
+    seen: set[str] = set()
+    for item in items:
+        key = normalize_url(item.url) if item.url else f"{item.source.name}:{item.path}"
+        if key not in seen:
+            seen.add(key)
+            yield item
+
+
+def fetch_sources(
+    config: SourcesConfig,
+    fetcher: Fetcher,
+    out_path: Path,
+    max_bytes: int = 5_000_000,
+    only: set[str] | None = None,
+    workers: int = 4,
+) -> Path:
+    """Discover and fetch every enabled source; write the fetch Parquet and return its path."""
+    failures: list[dict[str, object]] = []
+    discovered: list[_Item] = []
+    for source in config.enabled(only):
+        if source.kind == "local":
+            discovered.extend(_discover_local(source))
+        elif source.path is not None:  # a feed or URL list saved on disk
+            discovered.extend(_discover_file_listing(source, failures))
+        else:
+            discovered.extend(_discover_remote(source, fetcher, failures))
+    items = list(_unique(discovered))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        rows = list(pool.map(lambda it: _fetch_one(it, fetcher, max_bytes), items))
+    frame = pl.DataFrame(rows + failures, schema=FETCH_SCHEMA, orient="row")
+    frame = frame.unique(subset="item_id", keep="first", maintain_order=True)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_path.with_suffix(".tmp")
+    frame.write_parquet(tmp)
+    tmp.replace(out_path)
+    log.info("fetch: %d items (%d errors) -> %s", frame.height, frame.filter(pl.col("status") == "error").height, out_path)
+    return out_path
+
+
+def _discover_file_listing(source: Source, failures: list[dict[str, object]]) -> list[_Item]:
+    assert source.path is not None
+    item = _Item(item_id_for_file(source.name, source.path.name), source, path=str(source.path))
+    try:
+        data = source.path.read_bytes()
+        entries = parse_url_list(data) if source.kind == "urls" else parse_feed(data)[1]
+    except (OSError, FeedError) as exc:
+        failures.append(_row(item, "feed", "error", f"discovery failed: {exc}"))
+        return []
+    return [
+        _Item(item_id_for_url(e.url), source, e.url, discovered_via=str(source.path), discovered=e)
+        for e in entries
+        if e.url.startswith(("http://", "https://"))
+    ][: source.max_items]

@@ -1,0 +1,1 @@
+"""Load stage: versioned DuckDB schema and idempotent upserts keyed by stable ids."""

@@ -1,0 +1,130 @@
+"""Versioned warehouse migrations, applied in order and recorded in schema_migrations."""
+
+from __future__ import annotations
+
+import duckdb
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "core tables",
+        """
+        CREATE TABLE sources (
+            source_id VARCHAR PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            url VARCHAR,
+            path VARCHAR,
+            language VARCHAR,
+            country VARCHAR,
+            tags VARCHAR[]
+        );
+        CREATE TABLE articles (
+            article_id VARCHAR PRIMARY KEY,
+            url VARCHAR,
+            canonical_url VARCHAR,
+            source_id VARCHAR NOT NULL,
+            title VARCHAR NOT NULL,
+            authors VARCHAR[],
+            published_at TIMESTAMPTZ,
+            modified_at TIMESTAMPTZ,
+            site_name VARCHAR,
+            section VARCHAR,
+            tags VARCHAR[],
+            language VARCHAR,
+            text VARCHAR NOT NULL,
+            word_count INTEGER,
+            image VARCHAR,
+            fingerprint VARCHAR NOT NULL,
+            minhash UBIGINT[] NOT NULL,
+            extractor VARCHAR,
+            first_seen_at TIMESTAMPTZ NOT NULL,
+            last_seen_at TIMESTAMPTZ NOT NULL
+        );
+        CREATE TABLE article_lsh (
+            article_id VARCHAR NOT NULL,
+            band_key VARCHAR NOT NULL,
+            PRIMARY KEY (article_id, band_key)
+        );
+        CREATE TABLE article_countries (
+            article_id VARCHAR NOT NULL,
+            iso3 VARCHAR NOT NULL,
+            name VARCHAR,
+            mentions INTEGER NOT NULL,
+            salience DOUBLE NOT NULL,
+            PRIMARY KEY (article_id, iso3)
+        );
+        CREATE TABLE article_topics (
+            article_id VARCHAR NOT NULL,
+            topic_id VARCHAR NOT NULL,
+            score DOUBLE NOT NULL,
+            hits INTEGER NOT NULL,
+            PRIMARY KEY (article_id, topic_id)
+        );
+        CREATE TABLE fetch_log (
+            item_id VARCHAR PRIMARY KEY,
+            source_id VARCHAR NOT NULL,
+            item_kind VARCHAR NOT NULL,
+            url VARCHAR,
+            path VARCHAR,
+            status VARCHAR NOT NULL,
+            reason VARCHAR,
+            page_type VARCHAR,
+            article_id VARCHAR,
+            duplicate_of VARCHAR,
+            http_status INTEGER,
+            content_type VARCHAR,
+            first_seen_at TIMESTAMPTZ NOT NULL,
+            last_fetched_at TIMESTAMPTZ NOT NULL,
+            last_run_id VARCHAR NOT NULL
+        );
+        CREATE TABLE quarantine (
+            item_id VARCHAR NOT NULL,
+            stage VARCHAR NOT NULL,
+            run_id VARCHAR NOT NULL,
+            article_id VARCHAR,
+            failed_expectations VARCHAR[] NOT NULL,
+            record JSON NOT NULL,
+            quarantined_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (item_id, stage)
+        );
+        CREATE TABLE dq_results (
+            run_id VARCHAR NOT NULL,
+            stage VARCHAR NOT NULL,
+            suite VARCHAR NOT NULL,
+            expectation VARCHAR NOT NULL,
+            column_name VARCHAR,
+            success BOOLEAN NOT NULL,
+            row_level BOOLEAN NOT NULL,
+            observed_value VARCHAR,
+            unexpected_count BIGINT,
+            unexpected_sample VARCHAR,
+            validated_at TIMESTAMPTZ NOT NULL
+        );
+        """,
+    ),
+]
+
+TABLES = ("sources", "articles", "article_lsh", "article_countries", "article_topics", "fetch_log", "quarantine", "dq_results")
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply pending migrations in one transaction each; return the versions applied."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ)"
+    )
+    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied = []
+    for version, name, sql in MIGRATIONS:
+        if version in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(version)
+    return applied

@@ -1,0 +1,283 @@
+"""Idempotent loads into the DuckDB warehouse: one transaction per run, keyed by stable ids.
+
+Rerunning a load with the same inputs leaves every content table as it was:
+articles and bridges are replaced by key, fetch_log keeps one row per item,
+quarantine one row per item and stage, dq_results one set per run.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from tradewire.clean.dedup import NEAR_DUPLICATE_JACCARD, band_keys, similarity
+from tradewire.load.schema import migrate
+from tradewire.sources import SourcesConfig
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Ledger:
+    """What happened to every item of a run; the numbers add up to items_discovered."""
+
+    run_id: str
+    items_discovered: int = 0
+    fetch_errors: int = 0
+    pages_fetched: int = 0
+    articles_loaded: int = 0
+    articles_new: int = 0
+    duplicates: int = 0
+    not_articles: int = 0
+    quarantined: int = 0
+    extraction_failed: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def _upsert_sources(con: duckdb.DuckDBPyConnection, config: SourcesConfig) -> None:
+    rows = [
+        (s.name, s.name, s.kind, s.url, str(s.path) if s.path else None, s.language, s.country, list(s.tags))
+        for s in config.sources
+    ]
+    if rows:
+        con.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def _assign_duplicates(con: duckdb.DuckDBPyConnection, batch: pl.DataFrame) -> pl.DataFrame:
+    """Add duplicate_of: an article with the same or nearly the same text, in the warehouse or earlier in the batch.
+
+    Earlier means earlier published (then smaller id), so the choice is the same on every rerun.
+    """
+    batch = batch.unique(subset="article_id", keep="first", maintain_order=True)
+    ordered = batch.sort(["published_at", "article_id"], nulls_last=True)
+    keys = {aid: band_keys(sig) for aid, sig in ordered.select("article_id", "minhash").iter_rows()}
+    all_keys = sorted({k for ks in keys.values() for k in ks})
+    known_fp: dict[str, str] = {}
+    known_sig: dict[str, list[int]] = {}
+    by_key: dict[str, set[str]] = {}
+    if all_keys:
+        con.register("wanted_keys", pl.DataFrame({"band_key": all_keys}).to_arrow())
+        for aid, key, fp, sig in con.execute(
+            "SELECT l.article_id, l.band_key, a.fingerprint, a.minhash FROM article_lsh l "
+            "JOIN wanted_keys USING (band_key) JOIN articles a USING (article_id)"
+        ).fetchall():
+            by_key.setdefault(key, set()).add(aid)
+            known_fp[fp] = aid
+            known_sig[aid] = list(sig)
+        con.unregister("wanted_keys")
+    for fp, aid in con.execute(
+        "SELECT fingerprint, article_id FROM articles WHERE fingerprint IN (SELECT unnest(?::VARCHAR[]))",
+        [ordered["fingerprint"].to_list()],
+    ).fetchall():
+        known_fp.setdefault(fp, aid)
+    duplicate_of: dict[str, str | None] = {}
+    for article_id, fingerprint, signature in ordered.select("article_id", "fingerprint", "minhash").iter_rows():
+        owner = known_fp.get(fingerprint)
+        if owner is None or owner == article_id:
+            candidates = sorted({c for k in keys[article_id] for c in by_key.get(k, ())} - {article_id})
+            owner = next((c for c in candidates if similarity(known_sig[c], signature) >= NEAR_DUPLICATE_JACCARD), None)
+        if owner is not None and owner != article_id:
+            duplicate_of[article_id] = owner
+            continue
+        duplicate_of[article_id] = None
+        known_fp.setdefault(fingerprint, article_id)
+        known_sig[article_id] = signature
+        for key in keys[article_id]:
+            by_key.setdefault(key, set()).add(article_id)
+    return batch.with_columns(pl.col("article_id").replace_strict(duplicate_of, return_dtype=pl.String).alias("duplicate_of"))
+
+
+def load_run(
+    warehouse: Path,
+    config: SourcesConfig,
+    run_id: str,
+    fetch_path: Path,
+    enriched_path: Path,
+    validated_path: Path,
+    quarantine_path: Path,
+    dq_path: Path,
+) -> Ledger:
+    now = datetime.now(UTC)
+    fetched = pl.read_parquet(fetch_path).drop("body")
+    pages = pl.read_parquet(enriched_path).select("item_id", "article_id", "page_type", "reason")
+    validated = pl.read_parquet(validated_path)
+    quarantined = pl.read_parquet(quarantine_path)
+    dq = pl.read_parquet(dq_path)
+    con = connect(warehouse)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        _upsert_sources(con, config)
+        batch = _assign_duplicates(con, validated) if validated.height else validated.with_columns(
+            pl.lit(None, pl.String).alias("duplicate_of")
+        )
+        canonical = batch.filter(pl.col("duplicate_of").is_null())
+        existing = {r[0] for r in con.execute("SELECT article_id FROM articles").fetchall()}
+        _write_articles(con, canonical, now)
+        _write_fetch_log(con, fetched, pages, batch, quarantined, run_id, now)
+        _write_quarantine(con, quarantined, batch, run_id, now)
+        con.execute("DELETE FROM dq_results WHERE run_id = ?", [run_id])
+        if dq.height:
+            con.register("dq_batch", dq.to_arrow())
+            con.execute("INSERT INTO dq_results BY NAME SELECT * FROM dq_batch")
+            con.unregister("dq_batch")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.close()
+    page_rows = fetched.filter(pl.col("item_kind") == "page")
+    ledger = Ledger(
+        run_id=run_id,
+        items_discovered=page_rows.height,
+        fetch_errors=fetched.filter(pl.col("status") == "error").height,
+        pages_fetched=page_rows.filter(pl.col("status") == "fetched").height,
+        articles_loaded=canonical.height,
+        articles_new=canonical.filter(~pl.col("article_id").is_in(list(existing))).height,
+        duplicates=batch.height - canonical.height,
+        not_articles=pages.filter(~pl.col("page_type").is_in(["article", "failed"])).height,
+        quarantined=quarantined.height,
+        extraction_failed=pages.filter(pl.col("page_type") == "failed").height,
+    )
+    log.info("load: %s", ledger)
+    return ledger
+
+
+def _write_articles(con: duckdb.DuckDBPyConnection, canonical: pl.DataFrame, now: datetime) -> None:
+    if not canonical.height:
+        return
+    rows = canonical.with_columns(pl.col("source").alias("source_id"), pl.lit(now).alias("seen_at"))
+    con.register("batch", rows.drop("countries", "topics").to_arrow())
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE kept AS
+        SELECT b.article_id, coalesce(a.first_seen_at, b.seen_at) AS first_seen_at
+        FROM batch b LEFT JOIN articles a USING (article_id)
+        """
+    )
+    for table in ("article_countries", "article_topics", "article_lsh", "articles"):
+        con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM batch)")  # noqa: S608
+    con.execute(
+        """
+        INSERT INTO articles
+        SELECT b.article_id, b.url, b.canonical_url, b.source_id, b.title, b.authors, b.published_at, b.modified_at,
+               b.site_name, b.section, b.tags, b.language, b.text, b.word_count, b.image, b.fingerprint, b.minhash,
+               b.extractor,
+               k.first_seen_at, b.seen_at
+        FROM batch b JOIN kept k USING (article_id)
+        """
+    )
+    con.unregister("batch")
+    lsh = pl.DataFrame(
+        [(aid, key) for aid, sig in canonical.select("article_id", "minhash").iter_rows() for key in band_keys(sig)],
+        schema={"article_id": pl.String, "band_key": pl.String}, orient="row",
+    ).unique()
+    con.register("lsh_batch", lsh.to_arrow())
+    con.execute("INSERT INTO article_lsh SELECT article_id, band_key FROM lsh_batch")
+    con.unregister("lsh_batch")
+    countries = canonical.select("article_id", "countries").explode("countries").drop_nulls("countries").unnest("countries")
+    topics = canonical.select("article_id", "topics").explode("topics").drop_nulls("topics").unnest("topics")
+    if countries.height:
+        con.register("c_batch", countries.to_arrow())
+        con.execute("INSERT INTO article_countries SELECT article_id, iso3, name, mentions, salience FROM c_batch")
+        con.unregister("c_batch")
+    if topics.height:
+        con.register("t_batch", topics.to_arrow())
+        con.execute("INSERT INTO article_topics SELECT article_id, id, score, hits FROM t_batch")
+        con.unregister("t_batch")
+
+
+def _write_fetch_log(
+    con: duckdb.DuckDBPyConnection,
+    fetched: pl.DataFrame,
+    pages: pl.DataFrame,
+    batch: pl.DataFrame,
+    quarantined: pl.DataFrame,
+    run_id: str,
+    now: datetime,
+) -> None:
+    outcome = (
+        fetched.join(pages, on="item_id", how="left", suffix="_page")
+        .join(batch.select("item_id", "duplicate_of"), on="item_id", how="left")
+        .with_columns(
+            pl.col("item_id").is_in(batch["item_id"].to_list()).alias("_validated"),
+            pl.col("item_id").is_in(quarantined["item_id"].to_list()).alias("_quarantined"),
+        )
+        .with_columns(
+            pl.when(pl.col("status") == "error").then(pl.lit("error"))
+            .when(pl.col("page_type") == "failed").then(pl.lit("failed"))
+            .when(pl.col("page_type") != "article").then(pl.lit("skipped"))
+            .when(pl.col("_quarantined")).then(pl.lit("quarantined"))
+            .when(pl.col("duplicate_of").is_not_null()).then(pl.lit("duplicate"))
+            .when(pl.col("_validated")).then(pl.lit("loaded"))
+            .otherwise(pl.lit("failed"))
+            .alias("final_status"),
+            pl.coalesce("reason_page", "reason").alias("final_reason"),
+        )
+        .select(
+            "item_id", pl.col("source").alias("source_id"), "item_kind", "url", "path",
+            pl.col("final_status").alias("status"), pl.col("final_reason").alias("reason"), "page_type",
+            "article_id", "duplicate_of", "http_status", "content_type",
+            pl.lit(now).alias("seen_at"), pl.lit(run_id).alias("run_id"),
+        )
+    )
+    con.register("log_batch", outcome.to_arrow())
+    con.execute(
+        """
+        INSERT INTO fetch_log
+        SELECT item_id, source_id, item_kind, url, path, status, reason, page_type, article_id, duplicate_of,
+               http_status, content_type, seen_at, seen_at, run_id
+        FROM log_batch
+        ON CONFLICT (item_id) DO UPDATE SET
+            source_id = excluded.source_id, item_kind = excluded.item_kind, url = excluded.url, path = excluded.path,
+            status = excluded.status, reason = excluded.reason, page_type = excluded.page_type,
+            article_id = excluded.article_id, duplicate_of = excluded.duplicate_of,
+            http_status = excluded.http_status, content_type = excluded.content_type,
+            last_fetched_at = excluded.last_fetched_at, last_run_id = excluded.last_run_id
+        """
+    )
+    con.unregister("log_batch")
+
+
+def _write_quarantine(
+    con: duckdb.DuckDBPyConnection, quarantined: pl.DataFrame, batch: pl.DataFrame, run_id: str, now: datetime
+) -> None:
+    if batch.height:  # items that pass now leave quarantine
+        con.register("passed", batch.select("item_id").to_arrow())
+        con.execute("DELETE FROM quarantine WHERE stage = 'validate' AND item_id IN (SELECT item_id FROM passed)")
+        con.unregister("passed")
+    rows = [
+        (
+            r["item_id"], "validate", run_id, r["article_id"], r["failed_expectations"],
+            json.dumps({k: v for k, v in r.items() if k not in ("failed_expectations",)}, default=str), now,
+        )
+        for r in quarantined.iter_rows(named=True)
+    ]
+    if rows:
+        con.executemany("INSERT OR REPLACE INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def table_counts(path: Path) -> dict[str, int]:
+    from tradewire.load.schema import TABLES
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in TABLES}  # type: ignore[index]  # noqa: S608
+    finally:
+        con.close()

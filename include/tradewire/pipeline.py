@@ -1,0 +1,93 @@
+"""The stages as the DAG calls them: each takes and returns file paths, so XCom carries paths, never data.
+
+Every function is safe to rerun: outputs are written to the run's staging
+folder under fixed names (replaced atomically), and the load is an upsert.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from tradewire.settings import Settings
+from tradewire.sources import load_sources
+
+log = logging.getLogger(__name__)
+
+
+def fetch_stage(run_id: str, settings: Settings | None = None, only: list[str] | None = None) -> str:
+    from tradewire.fetch.run import fetch_sources, make_fetcher
+
+    settings = settings or Settings.from_env()
+    config = load_sources(settings.sources_file)
+    fetcher = make_fetcher(settings, config)
+    try:
+        out = fetch_sources(config, fetcher, settings.run_dir(run_id) / "fetch.parquet", settings.max_bytes,
+                            set(only) if only else None)
+    finally:
+        close = getattr(fetcher, "close", None)
+        if close:
+            close()
+    return str(out)
+
+
+def clean_stage(fetch_path: str, run_id: str, settings: Settings | None = None) -> str:
+    from tradewire.clean.run import clean_items
+
+    settings = settings or Settings.from_env()
+    return str(clean_items(Path(fetch_path), settings.run_dir(run_id) / "clean.parquet", settings.page_timeout))
+
+
+def enrich_stage(clean_path: str, run_id: str, settings: Settings | None = None) -> str:
+    from tradewire.enrich.run import enrich_articles
+
+    settings = settings or Settings.from_env()
+    return str(enrich_articles(Path(clean_path), settings.run_dir(run_id) / "enriched.parquet"))
+
+
+def validate_stage(enriched_path: str, run_id: str, settings: Settings | None = None) -> dict[str, str]:
+    from tradewire.validate.run import validate_cleaned
+
+    settings = settings or Settings.from_env()
+    outcome = validate_cleaned(Path(enriched_path), settings.run_dir(run_id) / "validate", run_id)
+    return {
+        "validated": str(outcome.passed_path),
+        "quarantine": str(outcome.quarantine_path),
+        "dq_results": str(outcome.results_path),
+    }
+
+
+def load_stage(
+    run_id: str, fetch_path: str, enriched_path: str, validated: dict[str, str], settings: Settings | None = None
+) -> dict[str, object]:
+    from tradewire.load.warehouse import load_run
+
+    settings = settings or Settings.from_env()
+    config = load_sources(settings.sources_file)
+    ledger = load_run(
+        settings.warehouse_path, config, run_id, Path(fetch_path), Path(enriched_path),
+        Path(validated["validated"]), Path(validated["quarantine"]), Path(validated["dq_results"]),
+    )
+    summary = ledger.as_dict()
+    (settings.run_dir(run_id) / "ledger.json").write_text(json.dumps(summary, indent=2))
+    return summary
+
+
+def publish_stage(settings: Settings | None = None) -> str:
+    from tradewire.serve.snapshot import publish_snapshot
+
+    settings = settings or Settings.from_env()
+    return str(publish_snapshot(settings.warehouse_path, settings.snapshot_path, settings.snapshot_storage_version))
+
+
+def run_all(run_id: str, settings: Settings | None = None) -> dict[str, object]:
+    """All stages in order, in this process: for debugging and for users without Airflow."""
+    settings = settings or Settings.from_env()
+    fetched = fetch_stage(run_id, settings)
+    cleaned = clean_stage(fetched, run_id, settings)
+    enriched = enrich_stage(cleaned, run_id, settings)
+    validated = validate_stage(enriched, run_id, settings)
+    ledger = load_stage(run_id, fetched, enriched, validated, settings)
+    publish_stage(settings)
+    return ledger

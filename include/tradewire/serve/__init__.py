@@ -1,0 +1,1 @@
+"""Serve stage: read-only snapshots for SQL users and BI tools, published atomically."""

@@ -1,0 +1,38 @@
+"""Publishing the read-only snapshot that SQL users and dashboards open.
+
+The warehouse is copied into a new file in an older storage format (BI drivers
+embed older DuckDB versions), then renamed over the previous snapshot: the
+rename is atomic, and readers that have the old file open keep their inode.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+
+def publish_snapshot(warehouse: Path, snapshot: Path, storage_version: str = "v1.2.0") -> Path:
+    snapshot.parent.mkdir(parents=True, exist_ok=True)
+    tmp = snapshot.with_name(f".{snapshot.name}.{os.getpid()}.tmp")
+    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("ATTACH ? AS wh (READ_ONLY)", [str(warehouse)])
+        con.execute(f"ATTACH ? AS snap (STORAGE_VERSION '{_safe_version(storage_version)}')", [str(tmp)])
+        con.execute("COPY FROM DATABASE wh TO snap")
+        con.execute("DETACH snap")
+        con.execute("DETACH wh")
+    finally:
+        con.close()
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, snapshot)
+    return snapshot
+
+
+def _safe_version(version: str) -> str:
+    if not version.replace("v", "", 1).replace(".", "").isdigit():
+        raise ValueError(f"not a DuckDB storage version: {version!r}")
+    return version

@@ -1,0 +1,73 @@
+"""All configuration, read once from environment variables with documented defaults.
+
+| variable | default | meaning |
+|---|---|---|
+| TRADEWIRE_HOME | ./data | data folder: warehouse, snapshot, staging, archive |
+| TRADEWIRE_SOURCES | bundled include/sources/sample.yaml | sources YAML |
+| TRADEWIRE_HTTP_TIMEOUT | 20 | seconds for one HTTP request, all phases together |
+| TRADEWIRE_MAX_BYTES | 5000000 | largest body accepted, counted after decompression |
+| TRADEWIRE_ALLOW_PRIVATE_HOSTS | (empty) | comma list of hosts/IPs that may resolve to private addresses |
+| TRADEWIRE_USER_AGENT | Tradewire/<version> (+https://github.com/tradewire) | sent with every request |
+| TRADEWIRE_PAGE_TIMEOUT | 30 | seconds one page may take in extraction before it is given up |
+| TRADEWIRE_SNAPSHOT_STORAGE_VERSION | v1.2.0 | DuckDB storage version of the published snapshot, readable by BI drivers on DuckDB 1.2+ |
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tradewire import __version__
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+INCLUDE_DIR = PACKAGE_DIR.parent
+CONFIG_DIR = PACKAGE_DIR / "config"
+DEFAULT_SOURCES = INCLUDE_DIR / "sources" / "sample.yaml"
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    sources_file: Path
+    http_timeout: float = 20.0
+    max_bytes: int = 5_000_000
+    allow_private_hosts: tuple[str, ...] = field(default_factory=tuple)
+    user_agent: str = f"Tradewire/{__version__} (+https://github.com/tradewire/tradewire)"
+    page_timeout: float = 30.0
+    snapshot_storage_version: str = "v1.2.0"
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.home / "warehouse.duckdb"
+
+    @property
+    def snapshot_path(self) -> Path:
+        return self.home / "serving" / "tradewire.duckdb"
+
+    @property
+    def staging_dir(self) -> Path:
+        return self.home / "staging"
+
+    def run_dir(self, run_id: str) -> Path:
+        """Run-scoped staging folder; run ids from Airflow contain ':' and '+'."""
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in run_id)
+        return self.staging_dir / safe
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        return cls(
+            home=Path(env.get("TRADEWIRE_HOME", "data")).expanduser().resolve(),
+            sources_file=Path(env.get("TRADEWIRE_SOURCES", str(DEFAULT_SOURCES))).expanduser().resolve(),
+            http_timeout=float(env.get("TRADEWIRE_HTTP_TIMEOUT", "20")),
+            max_bytes=int(env.get("TRADEWIRE_MAX_BYTES", "5000000")),
+            allow_private_hosts=_split(env.get("TRADEWIRE_ALLOW_PRIVATE_HOSTS", "")),
+            user_agent=env.get("TRADEWIRE_USER_AGENT", cls.user_agent),
+            page_timeout=float(env.get("TRADEWIRE_PAGE_TIMEOUT", "30")),
+            snapshot_storage_version=env.get("TRADEWIRE_SNAPSHOT_STORAGE_VERSION", "v1.2.0"),
+        )
