@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import sys
 from datetime import UTC, datetime
@@ -92,19 +91,27 @@ def cmd_process(args: argparse.Namespace) -> int:
             print(f"tradewire process: {given}: {exc}", file=sys.stderr)
             failures += 1
             continue
-        rows.append({
-            "item_id": item_id_for_file("local", str(path.resolve())), "source": "local", "url": args.url,
-            "path": given if not given.lower().endswith(".gz") else given[:-3], "content_type": None, "body": body,
-            "_given": given,
-        })
+        rows.append(
+            {
+                "item_id": item_id_for_file("local", str(path.resolve())),
+                "source": "local",
+                "url": args.url,
+                "path": given if not given.lower().endswith(".gz") else given[:-3],
+                "content_type": None,
+                "body": body,
+                "_given": given,
+            }
+        )
     written = 0
     out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8")  # noqa: SIM115
     try:
         for row, record in zip(rows, clean_rows(rows, settings.page_timeout), strict=True):
             given = row["_given"]
             if record["page_type"] != "article":
-                print(f"tradewire process: {given}: not an article ({record['page_type']}: {record['reason']})",
-                      file=sys.stderr)
+                print(
+                    f"tradewire process: {given}: not an article ({record['page_type']}: {record['reason']})",
+                    file=sys.stderr,
+                )
                 failures += 1
                 continue
             record["input_path"] = given
@@ -141,10 +148,16 @@ def cmd_summary(args: argparse.Namespace) -> int:
     if ledgers:
         ledger = json.loads(ledgers[-1].read_text())
         labels = [
-            ("run", "run_id"), ("items discovered", "items_discovered"), ("pages fetched", "pages_fetched"),
-            ("fetch errors", "fetch_errors"), ("articles loaded", "articles_loaded"), ("  of which new", "articles_new"),
-            ("duplicates", "duplicates"), ("not articles (skipped)", "not_articles"),
-            ("quarantined", "quarantined"), ("extraction failed", "extraction_failed"),
+            ("run", "run_id"),
+            ("items discovered", "items_discovered"),
+            ("pages fetched", "pages_fetched"),
+            ("fetch errors", "fetch_errors"),
+            ("articles loaded", "articles_loaded"),
+            ("  of which new", "articles_new"),
+            ("duplicates", "duplicates"),
+            ("not articles (skipped)", "not_articles"),
+            ("quarantined", "quarantined"),
+            ("extraction failed", "extraction_failed"),
         ]
         for label, key in labels:
             print(f"{label:<26}{ledger.get(key)}")
@@ -153,7 +166,9 @@ def cmd_summary(args: argparse.Namespace) -> int:
     print("\nRows per table:")
     for table, count in table_counts(settings.warehouse_path).items():
         print(f"  {table:<24}{count}")
-    print(f"\nTry these with `duckdb -readonly {settings.snapshot_path}` or Python's duckdb.connect(..., read_only=True):")
+    print(
+        f"\nTry these with `duckdb -readonly {settings.snapshot_path}` or Python's duckdb.connect(..., read_only=True):"
+    )
     for title, sql in EXAMPLE_QUERIES:
         print(f"\n-- {title}\n{sql}")
     return 0

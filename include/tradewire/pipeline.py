@@ -23,8 +23,9 @@ def fetch_stage(run_id: str, settings: Settings | None = None, only: list[str] |
     config = load_sources(settings.sources_file)
     fetcher = make_fetcher(settings, config)
     try:
-        out = fetch_sources(config, fetcher, settings.run_dir(run_id) / "fetch.parquet", settings.max_bytes,
-                            set(only) if only else None)
+        out = fetch_sources(
+            config, fetcher, settings.run_dir(run_id) / "fetch.parquet", settings.max_bytes, set(only) if only else None
+        )
     finally:
         close = getattr(fetcher, "close", None)
         if close:
@@ -36,7 +37,11 @@ def clean_stage(fetch_path: str, run_id: str, settings: Settings | None = None) 
     from tradewire.clean.run import clean_items
 
     settings = settings or Settings.from_env()
-    return str(clean_items(Path(fetch_path), settings.run_dir(run_id) / "clean.parquet", settings.page_timeout))
+    return str(
+        clean_items(
+            Path(fetch_path), settings.run_dir(run_id) / "clean.parquet", settings.page_timeout, settings.clean_workers
+        )
+    )
 
 
 def enrich_stage(clean_path: str, run_id: str, settings: Settings | None = None) -> str:
@@ -66,8 +71,14 @@ def load_stage(
     settings = settings or Settings.from_env()
     config = load_sources(settings.sources_file)
     ledger = load_run(
-        settings.warehouse_path, config, run_id, Path(fetch_path), Path(enriched_path),
-        Path(validated["validated"]), Path(validated["quarantine"]), Path(validated["dq_results"]),
+        settings.warehouse_path,
+        config,
+        run_id,
+        Path(fetch_path),
+        Path(enriched_path),
+        Path(validated["validated"]),
+        Path(validated["quarantine"]),
+        Path(validated["dq_results"]),
     )
     summary = ledger.as_dict()
     (settings.run_dir(run_id) / "ledger.json").write_text(json.dumps(summary, indent=2))

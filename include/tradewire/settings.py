@@ -9,7 +9,9 @@
 | TRADEWIRE_ALLOW_PRIVATE_HOSTS | (empty) | comma list of hosts/IPs that may resolve to private addresses |
 | TRADEWIRE_USER_AGENT | Tradewire/<version> (+https://github.com/tradewire) | sent with every request |
 | TRADEWIRE_PAGE_TIMEOUT | 30 | seconds one page may take in extraction before it is given up |
-| TRADEWIRE_SNAPSHOT_STORAGE_VERSION | v1.2.0 | DuckDB storage version of the published snapshot, readable by BI drivers on DuckDB 1.2+ |
+| TRADEWIRE_SNAPSHOT_STORAGE_VERSION | v1.2.0 | storage version of the snapshot (BI drivers embed DuckDB 1.2+) |
+| TRADEWIRE_INGEST_SCHEDULE | */30 * * * * | cron schedule of the tradewire_ingest DAG ("none" for manual runs only) |
+| TRADEWIRE_CLEAN_WORKERS | 2 | extraction worker processes per clean task |
 """
 
 from __future__ import annotations
@@ -30,6 +32,13 @@ def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
+def _schedule(value: str) -> str | None:
+    return None if value.strip().lower() in ("", "none", "manual") else value.strip()
+
+
+WRITER_POOL = "tradewire_duckdb_writer"  # one slot: only one task at a time writes the warehouse
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path
@@ -40,6 +49,8 @@ class Settings:
     user_agent: str = f"Tradewire/{__version__} (+https://github.com/tradewire/tradewire)"
     page_timeout: float = 30.0
     snapshot_storage_version: str = "v1.2.0"
+    ingest_schedule: str | None = "*/30 * * * *"
+    clean_workers: int = 2
 
     @property
     def warehouse_path(self) -> Path:
@@ -70,4 +81,6 @@ class Settings:
             user_agent=env.get("TRADEWIRE_USER_AGENT", cls.user_agent),
             page_timeout=float(env.get("TRADEWIRE_PAGE_TIMEOUT", "30")),
             snapshot_storage_version=env.get("TRADEWIRE_SNAPSHOT_STORAGE_VERSION", "v1.2.0"),
+            ingest_schedule=_schedule(env.get("TRADEWIRE_INGEST_SCHEDULE", "*/30 * * * *")),
+            clean_workers=max(1, int(env.get("TRADEWIRE_CLEAN_WORKERS", "2"))),
         )

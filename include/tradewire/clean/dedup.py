@@ -39,7 +39,9 @@ def minhash(text: str) -> list[int]:
 
 
 def band_keys(signature: list[int]) -> list[str]:
-    return [f"{band}:{zlib.crc32(repr(signature[band * ROWS:(band + 1) * ROWS]).encode()):08x}" for band in range(BANDS)]
+    return [
+        f"{band}:{zlib.crc32(repr(signature[band * ROWS : (band + 1) * ROWS]).encode()):08x}" for band in range(BANDS)
+    ]
 
 
 def similarity(a: list[int], b: list[int]) -> float:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
+from trafilatura.settings import Document
 
 from tradewire.clean.authors import clean_authors
 from tradewire.clean.metadata import PageMeta, parse_datetime, read_meta
@@ -72,7 +73,7 @@ def extract_html(html: str, url: str | None = None, now: datetime | None = None)
     except (etree.ParserError, ValueError):
         return HtmlArticle(page_type="empty", reason="no parseable HTML")
     meta = read_meta(tree)
-    doc = trafilatura.bare_extraction(
+    extracted = trafilatura.bare_extraction(
         tree,
         url=url,
         with_metadata=True,
@@ -80,6 +81,7 @@ def extract_html(html: str, url: str | None = None, now: datetime | None = None)
         favor_precision=True,
         date_extraction_params={"extensive_search": True, "original_date": True, "max_date": now.date().isoformat()},
     )
+    doc = extracted if isinstance(extracted, Document) else None
     text = (doc.text or "") if doc is not None else ""
     site_name = meta.site_name or (doc.sitename if doc is not None else None)
     raw_title = meta.title or (doc.title if doc is not None else None)

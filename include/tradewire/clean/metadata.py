@@ -9,8 +9,17 @@ from datetime import UTC, datetime
 
 from lxml import html as lxml_html
 
-_ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
-                  "opinionnewsarticle", "backgroundnewsarticle", "webpage", "liveblogposting"}
+_ARTICLE_TYPES = {
+    "newsarticle",
+    "article",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "blogposting",
+    "opinionnewsarticle",
+    "backgroundnewsarticle",
+    "webpage",
+    "liveblogposting",
+}
 
 
 @dataclass
@@ -76,9 +85,9 @@ def read_meta(tree: lxml_html.HtmlElement) -> PageMeta:
         types = obj.get("@type")
         type_names = [t.lower() for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)]
         meta.ld_types.extend(type_names)
-        if not set(type_names) & _ARTICLE_TYPES or "webpage" in type_names and meta.title:
+        if not set(type_names) & _ARTICLE_TYPES or ("webpage" in type_names and meta.title):
             continue
-        meta.title = meta.title or (obj.get("headline") if isinstance(obj.get("headline"), str) else None)
+        meta.title = meta.title or _str(obj.get("headline"))
         meta.published = meta.published or _str(obj.get("datePublished"))
         meta.modified = meta.modified or _str(obj.get("dateModified"))
         if not meta.authors:
@@ -87,8 +96,11 @@ def read_meta(tree: lxml_html.HtmlElement) -> PageMeta:
         meta.section = meta.section or (section if isinstance(section, str) else None)
         keywords = obj.get("keywords")
         if not meta.tags and keywords:
-            meta.tags = [k.strip() for k in (keywords.split(",") if isinstance(keywords, str) else keywords)
-                         if isinstance(k, str) and k.strip()]
+            meta.tags = [
+                k.strip()
+                for k in (keywords.split(",") if isinstance(keywords, str) else _as_list(keywords))
+                if isinstance(k, str) and k.strip()
+            ]
         publisher = obj.get("publisher")
         if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
             meta.site_name = meta.site_name or publisher["name"]
@@ -106,13 +118,13 @@ def read_meta(tree: lxml_html.HtmlElement) -> PageMeta:
         "//time[@pubdate]/@datetime",
     )
     meta.modified = meta.modified or _first(
-        tree, '//meta[@property="article:modified_time"]/@content', '//*[@itemprop="dateModified"]/@content',
+        tree,
+        '//meta[@property="article:modified_time"]/@content',
+        '//*[@itemprop="dateModified"]/@content',
         '//*[@itemprop="dateModified"]/@datetime',
     )
     if not meta.authors:
-        found = tree.xpath('//*[@itemprop="author"]//*[@itemprop="name"]') or tree.xpath(
-            '//*[@itemprop="author"]'
-        )
+        found = tree.xpath('//*[@itemprop="author"]//*[@itemprop="name"]') or tree.xpath('//*[@itemprop="author"]')
         meta.authors = [a.get("content") or a.text_content() for a in found]
         if not meta.authors:
             meta.authors = [a for a in tree.xpath('//meta[@name="author"]/@content')]
@@ -125,6 +137,10 @@ def read_meta(tree: lxml_html.HtmlElement) -> PageMeta:
     meta.og_type = _first(tree, '//meta[@property="og:type"]/@content')
     meta.language = meta.language or _first(tree, "/html/@lang", '//meta[@http-equiv="content-language"]/@content')
     return meta
+
+
+def _as_list(value: object) -> list[object]:
+    return list(value) if isinstance(value, list | tuple) else []
 
 
 def _str(value: object) -> str | None:

@@ -16,38 +16,41 @@ from multiprocessing.pool import Pool
 from pathlib import Path
 from types import FrameType
 from typing import Any
+from urllib.parse import urlsplit
 
 import polars as pl
 
 from tradewire.clean.dedup import minhash
-from tradewire.ids import content_fingerprint, item_id_for_url, normalize_url
+from tradewire.ids import content_fingerprint, item_id_for_url
 
 log = logging.getLogger(__name__)
 
-CLEAN_SCHEMA = {
-    "item_id": pl.String,
-    "article_id": pl.String,
-    "source": pl.String,
-    "url": pl.String,
-    "input_path": pl.String,
-    "page_type": pl.String,
-    "reason": pl.String,
-    "title": pl.String,
-    "authors": pl.List(pl.String),
-    "published_at": pl.Datetime("us", "UTC"),
-    "modified_at": pl.Datetime("us", "UTC"),
-    "site_name": pl.String,
-    "section": pl.String,
-    "tags": pl.List(pl.String),
-    "language": pl.String,
-    "text": pl.String,
-    "word_count": pl.Int32,
-    "canonical_url": pl.String,
-    "image": pl.String,
-    "fingerprint": pl.String,
-    "minhash": pl.List(pl.UInt64),
-    "extractor": pl.String,
-}
+CLEAN_SCHEMA = pl.Schema(
+    {
+        "item_id": pl.String(),
+        "article_id": pl.String(),
+        "source": pl.String(),
+        "url": pl.String(),
+        "input_path": pl.String(),
+        "page_type": pl.String(),
+        "reason": pl.String(),
+        "title": pl.String(),
+        "authors": pl.List(pl.String),
+        "published_at": pl.Datetime("us", "UTC"),
+        "modified_at": pl.Datetime("us", "UTC"),
+        "site_name": pl.String(),
+        "section": pl.String(),
+        "tags": pl.List(pl.String),
+        "language": pl.String(),
+        "text": pl.String(),
+        "word_count": pl.Int32(),
+        "canonical_url": pl.String(),
+        "image": pl.String(),
+        "fingerprint": pl.String(),
+        "minhash": pl.List(pl.UInt64),
+        "extractor": pl.String(),
+    }
+)
 
 
 class PageTimeout(Exception):
@@ -97,7 +100,9 @@ def clean_document(
             extractor="textdump",
         )
         words = len(dump.text.split())
-        record["page_type"], record["reason"] = ("article", None) if words >= 40 else ("empty", f"text too short ({words} words)")
+        record["page_type"], record["reason"] = (
+            ("article", None) if words >= 40 else ("empty", f"text too short ({words} words)")
+        )
         hint = None
     else:
         art = extract_html(text_in, url=url)
@@ -128,9 +133,9 @@ def clean_document(
 
 def article_id(item_id: str, url: str | None, canonical: str | None) -> str:
     """The canonical URL names the article when it is on the fetched URL's own host; else the item."""
-    if canonical and canonical.startswith(("http://", "https://")):
-        if url is None or normalize_url(canonical).split("/")[2] == normalize_url(url).split("/")[2]:
-            return item_id_for_url(canonical)
+    same_host = url is None or (canonical and urlsplit(canonical).hostname == urlsplit(url).hostname)
+    if canonical and canonical.startswith(("http://", "https://")) and same_host:
+        return item_id_for_url(canonical)
     if url:
         return item_id_for_url(url)
     return item_id
@@ -170,8 +175,14 @@ def _clean_in_worker(job: tuple[dict[str, Any], float]) -> dict[str, Any]:
 def _failed(row: dict[str, Any], page_type: str, reason: str) -> dict[str, Any]:
     record: dict[str, Any] = dict.fromkeys(CLEAN_SCHEMA)
     record.update(
-        item_id=row["item_id"], source=row["source"], url=row["url"], input_path=row["path"],
-        page_type=page_type, reason=reason, authors=[], tags=[],
+        item_id=row["item_id"],
+        source=row["source"],
+        url=row["url"],
+        input_path=row["path"],
+        page_type=page_type,
+        reason=reason,
+        authors=[],
+        tags=[],
         article_id=article_id(row["item_id"], row["url"], None),
     )
     return record
@@ -183,13 +194,16 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context(method)
 
 
-def clean_rows(rows: Iterable[dict[str, Any]], page_timeout: float = 30.0, workers: int = 2) -> Iterator[dict[str, Any]]:
+def clean_rows(
+    rows: Iterable[dict[str, Any]], page_timeout: float = 30.0, workers: int = 2
+) -> Iterator[dict[str, Any]]:
     """Clean rows (fetch-stage dicts) in killable workers, yielding records in input order."""
     jobs = [(row, page_timeout) for row in rows]
     index = 0
     while index < len(jobs):
-        pool: Pool = _context().Pool(processes=max(1, min(workers, len(jobs) - index)), initializer=_init_worker,
-                                     maxtasksperchild=500)
+        pool: Pool = _context().Pool(
+            processes=max(1, min(workers, len(jobs) - index)), initializer=_init_worker, maxtasksperchild=500
+        )
         try:
             pending = [pool.apply_async(_clean_in_worker, (job,)) for job in jobs[index:]]
             for result in pending:

@@ -44,7 +44,7 @@ def _library_forms() -> dict[str, set[str]]:
     for info in countryinfo.all_countries():
         try:
             iso3 = info.iso(3)
-        except Exception:  # a few entries lack codes; nothing to attach them to
+        except Exception:  # noqa: S112  # a few entries lack codes; nothing to attach them to
             continue
         if iso3 not in forms:
             continue
@@ -67,7 +67,7 @@ def country_matcher() -> CountryMatcher:
     for iso3, names in forms.items():
         for name in names:
             # Latin-script forms only: the matcher reads English copy and non-Latin spellings only add noise
-            if name not in blocked and re.fullmatch(r"[\w .'’,()-]+", name) and name.isascii() or "ü" in name:
+            if (name not in blocked and re.fullmatch(r"[\w .'’,()-]+", name) and name.isascii()) or "ü" in name:
                 by_form.setdefault(name, iso3)
     for iso3, aliases in (config.get("aliases") or {}).items():
         for alias in aliases:

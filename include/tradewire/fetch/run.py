@@ -22,23 +22,25 @@ log = logging.getLogger(__name__)
 LOCAL_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".txt")
 MAX_SITEMAP_DEPTH = 2
 
-FETCH_SCHEMA = {
-    "item_id": pl.String,
-    "item_kind": pl.String,  # page | feed
-    "source": pl.String,
-    "source_kind": pl.String,
-    "url": pl.String,
-    "path": pl.String,
-    "discovered_via": pl.String,
-    "discovered_title": pl.String,
-    "discovered_published": pl.String,
-    "status": pl.String,  # fetched | error
-    "reason": pl.String,
-    "http_status": pl.Int32,
-    "content_type": pl.String,
-    "fetched_at": pl.Datetime("us", "UTC"),
-    "body": pl.Binary,
-}
+FETCH_SCHEMA = pl.Schema(
+    {
+        "item_id": pl.String(),
+        "item_kind": pl.String(),  # page | feed
+        "source": pl.String(),
+        "source_kind": pl.String(),
+        "url": pl.String(),
+        "path": pl.String(),
+        "discovered_via": pl.String(),
+        "discovered_title": pl.String(),
+        "discovered_published": pl.String(),
+        "status": pl.String(),  # fetched | error
+        "reason": pl.String(),
+        "http_status": pl.Int32(),
+        "content_type": pl.String(),
+        "fetched_at": pl.Datetime("us", "UTC"),
+        "body": pl.Binary(),
+    }
+)
 
 
 @dataclass
@@ -85,9 +87,7 @@ def _row(item: _Item, kind: str, status: str, reason: str | None = None, **extra
     return row
 
 
-def _discover_remote(
-    source: Source, fetcher: Fetcher, failures: list[dict[str, object]]
-) -> list[_Item]:
+def _discover_remote(source: Source, fetcher: Fetcher, failures: list[dict[str, object]]) -> list[_Item]:
     assert source.url is not None
     items: list[_Item] = []
     queue: list[tuple[str, int]] = [(source.url, 0)]
@@ -112,8 +112,12 @@ def _discover_remote(
         for entry in entries:
             if not entry.url.startswith(("http://", "https://")):
                 failures.append(
-                    _row(_Item(item_id_for_url(doc_url + "#" + entry.url), source, entry.url, discovered_via=doc_url),
-                         "page", "error", "listed URL is not http(s)")
+                    _row(
+                        _Item(item_id_for_url(doc_url + "#" + entry.url), source, entry.url, discovered_via=doc_url),
+                        "page",
+                        "error",
+                        "listed URL is not http(s)",
+                    )
                 )
                 continue
             items.append(_Item(item_id_for_url(entry.url), source, entry.url, discovered_via=doc_url, discovered=entry))
@@ -150,9 +154,7 @@ def _fetch_one(item: _Item, fetcher: Fetcher, max_bytes: int) -> dict[str, objec
         return _row(item, "page", "error", str(exc))
     if resp.status != 200:
         return _row(item, "page", "error", f"HTTP {resp.status}", http_status=resp.status)
-    return _row(
-        item, "page", "fetched", http_status=resp.status, content_type=resp.content_type, body=resp.body
-    )
+    return _row(item, "page", "fetched", http_status=resp.status, content_type=resp.content_type, body=resp.body)
 
 
 def _unique(items: Iterable[_Item]) -> Iterator[_Item]:
@@ -191,7 +193,9 @@ def fetch_sources(
     tmp = out_path.with_suffix(".tmp")
     frame.write_parquet(tmp)
     tmp.replace(out_path)
-    log.info("fetch: %d items (%d errors) -> %s", frame.height, frame.filter(pl.col("status") == "error").height, out_path)
+    log.info(
+        "fetch: %d items (%d errors) -> %s", frame.height, frame.filter(pl.col("status") == "error").height, out_path
+    )
     return out_path
 
 

@@ -105,13 +105,23 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     ),
 ]
 
-TABLES = ("sources", "articles", "article_lsh", "article_countries", "article_topics", "fetch_log", "quarantine", "dq_results")
+TABLES = (
+    "sources",
+    "articles",
+    "article_lsh",
+    "article_countries",
+    "article_topics",
+    "fetch_log",
+    "quarantine",
+    "dq_results",
+)
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Apply pending migrations in one transaction each; return the versions applied."""
     con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ)"
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ)"
     )
     done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied = []

@@ -100,7 +100,9 @@ def _assign_duplicates(con: duckdb.DuckDBPyConnection, batch: pl.DataFrame) -> p
         known_sig[article_id] = signature
         for key in keys[article_id]:
             by_key.setdefault(key, set()).add(article_id)
-    return batch.with_columns(pl.col("article_id").replace_strict(duplicate_of, return_dtype=pl.String).alias("duplicate_of"))
+    return batch.with_columns(
+        pl.col("article_id").replace_strict(duplicate_of, return_dtype=pl.String).alias("duplicate_of")
+    )
 
 
 def load_run(
@@ -123,8 +125,10 @@ def load_run(
     try:
         con.execute("BEGIN TRANSACTION")
         _upsert_sources(con, config)
-        batch = _assign_duplicates(con, validated) if validated.height else validated.with_columns(
-            pl.lit(None, pl.String).alias("duplicate_of")
+        batch = (
+            _assign_duplicates(con, validated)
+            if validated.height
+            else validated.with_columns(pl.lit(None, pl.String).alias("duplicate_of"))
         )
         canonical = batch.filter(pl.col("duplicate_of").is_null())
         existing = {r[0] for r in con.execute("SELECT article_id FROM articles").fetchall()}
@@ -186,12 +190,15 @@ def _write_articles(con: duckdb.DuckDBPyConnection, canonical: pl.DataFrame, now
     con.unregister("batch")
     lsh = pl.DataFrame(
         [(aid, key) for aid, sig in canonical.select("article_id", "minhash").iter_rows() for key in band_keys(sig)],
-        schema={"article_id": pl.String, "band_key": pl.String}, orient="row",
+        schema={"article_id": pl.String, "band_key": pl.String},
+        orient="row",
     ).unique()
     con.register("lsh_batch", lsh.to_arrow())
     con.execute("INSERT INTO article_lsh SELECT article_id, band_key FROM lsh_batch")
     con.unregister("lsh_batch")
-    countries = canonical.select("article_id", "countries").explode("countries").drop_nulls("countries").unnest("countries")
+    countries = (
+        canonical.select("article_id", "countries").explode("countries").drop_nulls("countries").unnest("countries")
+    )
     topics = canonical.select("article_id", "topics").explode("topics").drop_nulls("topics").unnest("topics")
     if countries.height:
         con.register("c_batch", countries.to_arrow())
@@ -220,21 +227,37 @@ def _write_fetch_log(
             pl.col("item_id").is_in(quarantined["item_id"].to_list()).alias("_quarantined"),
         )
         .with_columns(
-            pl.when(pl.col("status") == "error").then(pl.lit("error"))
-            .when(pl.col("page_type") == "failed").then(pl.lit("failed"))
-            .when(pl.col("page_type") != "article").then(pl.lit("skipped"))
-            .when(pl.col("_quarantined")).then(pl.lit("quarantined"))
-            .when(pl.col("duplicate_of").is_not_null()).then(pl.lit("duplicate"))
-            .when(pl.col("_validated")).then(pl.lit("loaded"))
+            pl.when(pl.col("status") == "error")
+            .then(pl.lit("error"))
+            .when(pl.col("page_type") == "failed")
+            .then(pl.lit("failed"))
+            .when(pl.col("page_type") != "article")
+            .then(pl.lit("skipped"))
+            .when(pl.col("_quarantined"))
+            .then(pl.lit("quarantined"))
+            .when(pl.col("duplicate_of").is_not_null())
+            .then(pl.lit("duplicate"))
+            .when(pl.col("_validated"))
+            .then(pl.lit("loaded"))
             .otherwise(pl.lit("failed"))
             .alias("final_status"),
             pl.coalesce("reason_page", "reason").alias("final_reason"),
         )
         .select(
-            "item_id", pl.col("source").alias("source_id"), "item_kind", "url", "path",
-            pl.col("final_status").alias("status"), pl.col("final_reason").alias("reason"), "page_type",
-            "article_id", "duplicate_of", "http_status", "content_type",
-            pl.lit(now).alias("seen_at"), pl.lit(run_id).alias("run_id"),
+            "item_id",
+            pl.col("source").alias("source_id"),
+            "item_kind",
+            "url",
+            "path",
+            pl.col("final_status").alias("status"),
+            pl.col("final_reason").alias("reason"),
+            "page_type",
+            "article_id",
+            "duplicate_of",
+            "http_status",
+            "content_type",
+            pl.lit(now).alias("seen_at"),
+            pl.lit(run_id).alias("run_id"),
         )
     )
     con.register("log_batch", outcome.to_arrow())
@@ -264,8 +287,13 @@ def _write_quarantine(
         con.unregister("passed")
     rows = [
         (
-            r["item_id"], "validate", run_id, r["article_id"], r["failed_expectations"],
-            json.dumps({k: v for k, v in r.items() if k not in ("failed_expectations",)}, default=str), now,
+            r["item_id"],
+            "validate",
+            run_id,
+            r["article_id"],
+            r["failed_expectations"],
+            json.dumps({k: v for k, v in r.items() if k not in ("failed_expectations",)}, default=str),
+            now,
         )
         for r in quarantined.iter_rows(named=True)
     ]

@@ -19,19 +19,21 @@ from tradewire.validate.suites import Rule, cleaned_articles_rules
 
 log = logging.getLogger(__name__)
 
-DQ_SCHEMA = {
-    "run_id": pl.String,
-    "stage": pl.String,
-    "suite": pl.String,
-    "expectation": pl.String,
-    "column_name": pl.String,
-    "success": pl.Boolean,
-    "row_level": pl.Boolean,
-    "observed_value": pl.String,
-    "unexpected_count": pl.Int64,
-    "unexpected_sample": pl.String,
-    "validated_at": pl.Datetime("us", "UTC"),
-}
+DQ_SCHEMA = pl.Schema(
+    {
+        "run_id": pl.String(),
+        "stage": pl.String(),
+        "suite": pl.String(),
+        "expectation": pl.String(),
+        "column_name": pl.String(),
+        "success": pl.Boolean(),
+        "row_level": pl.Boolean(),
+        "observed_value": pl.String(),
+        "unexpected_count": pl.Int64(),
+        "unexpected_sample": pl.String(),
+        "validated_at": pl.Datetime("us", "UTC"),
+    }
+)
 
 
 class ValidationFailed(RuntimeError):
@@ -48,7 +50,9 @@ class ValidationOutcome:
     batch_failures: tuple[str, ...]
 
 
-def run_suite(frame: pl.DataFrame, rules: list[Rule], suite_name: str) -> tuple[list[dict[str, Any]], dict[int, list[str]]]:
+def run_suite(
+    frame: pl.DataFrame, rules: list[Rule], suite_name: str
+) -> tuple[list[dict[str, Any]], dict[int, list[str]]]:
     """Validate a polars frame; return per-expectation results and failing row index -> expectation names."""
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     import great_expectations as gx
@@ -113,8 +117,12 @@ def validate_cleaned(in_path: Path, out_dir: Path, run_id: str) -> ValidationOut
     for name, data in (("validated", passed), ("quarantine", quarantined), ("dq_results", dq)):
         data.write_parquet(paths[name].with_suffix(".tmp"))
         paths[name].with_suffix(".tmp").replace(paths[name])
-    batch_failures = tuple(f"{r['expectation']}({r['column_name']})" for r in results if not r["success"] and not r["row_level"])
-    log.info("validate: %d passed, %d quarantined, batch failures: %s", passed.height, quarantined.height, batch_failures)
+    batch_failures = tuple(
+        f"{r['expectation']}({r['column_name']})" for r in results if not r["success"] and not r["row_level"]
+    )
+    log.info(
+        "validate: %d passed, %d quarantined, batch failures: %s", passed.height, quarantined.height, batch_failures
+    )
     outcome = ValidationOutcome(
         paths["validated"], paths["quarantine"], paths["dq_results"], passed.height, quarantined.height, batch_failures
     )
