@@ -124,12 +124,8 @@ def classify_page(meta: PageMeta, article: HtmlArticle, tree: lxml_html.HtmlElem
         {"newsarticle", "article", "reportagenewsarticle", "blogposting"} & set(meta.ld_types)
     )
     headline_links = len(tree.xpath("//h2//a | //h3//a"))
-    if words < 30 and headline_links < 6:
-        return "empty", "no article text" if words == 0 else f"text too short ({words} words)"
-    if not is_article_markup and (headline_links >= 6 or words < MIN_ARTICLE_WORDS):
+    if not is_article_markup and headline_links >= 6 and words < 600:
         return "section_front", f"index page: {headline_links} linked headlines, no article markup"
-    if words == 0:
-        return "empty", "no article text"
     if words < MIN_ARTICLE_WORDS:
-        return "empty", f"text too short ({words} words)"
+        return "empty", "no article text" if words == 0 else f"text too short ({words} words)"
     return "article", None

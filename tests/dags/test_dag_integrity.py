@@ -1,0 +1,61 @@
+"""Every DAG imports cleanly and follows the project's policy."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+
+from tests.conftest import REPO
+
+DAGS_DIR = REPO / "dags"
+HEAVY = ("polars", "duckdb", "trafilatura", "great_expectations", "pandas", "lxml")  # httpx: Airflow's own client
+
+
+@pytest.fixture(scope="module")
+def dagbag():  # type: ignore[no-untyped-def]
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(DAGS_DIR))
+
+
+def test_no_import_errors(dagbag) -> None:  # type: ignore[no-untyped-def]
+    assert dagbag.import_errors == {}
+    assert "tradewire_ingest" in dagbag.dag_ids
+
+
+def test_policy_tags_retries_docs_timeouts(dagbag) -> None:  # type: ignore[no-untyped-def]
+    for dag_id, dag in dagbag.dags.items():
+        assert dag.tags, dag_id
+        assert dag.doc_md and len(dag.doc_md) > 200, dag_id
+        assert dag.max_active_runs == 1, dag_id
+        assert dag.catchup is False, dag_id
+        for task in dag.tasks:
+            assert task.retries >= 2, (dag_id, task.task_id)
+            assert task.execution_timeout is not None and task.execution_timeout <= timedelta(hours=2)
+            assert task.owner == "tradewire"
+
+
+def test_ingest_shape_and_writer_pool(dagbag) -> None:  # type: ignore[no-untyped-def]
+    dag = dagbag.dags["tradewire_ingest"]
+    order = ["fetch_items", "clean_pages", "enrich_articles", "validate_articles", "load_warehouse", "publish_snapshot"]
+    assert set(dag.task_ids) == set(order)
+    for upstream, downstream in itertools.pairwise(order):
+        assert upstream in dag.get_task(downstream).upstream_task_ids
+    writers = {t.task_id for t in dag.tasks if t.pool == "tradewire_duckdb_writer"}
+    assert writers == {"load_warehouse", "publish_snapshot"}
+    assert dag.get_task("publish_snapshot").outlets
+
+
+def test_dag_files_do_no_heavy_imports_at_parse_time() -> None:
+    code = (
+        "import runpy, sys; "
+        f"[runpy.run_path(str(p)) for p in __import__('pathlib').Path({str(DAGS_DIR)!r}).glob('*.py')]; "
+        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1:] in ([], [""]), f"heavy modules imported: {result.stdout}"

@@ -1,0 +1,73 @@
+"""The real tradewire_ingest DAG through Airflow (`airflow dags test`, SQLite metadata), run twice."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import REPO
+from tests.load.test_warehouse import KEYS
+from tradewire.load.warehouse import table_counts
+
+AIRFLOW = str(Path(sys.executable).with_name("airflow"))
+
+pytestmark = pytest.mark.e2e
+
+
+def _airflow(env: dict[str, str], *args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([AIRFLOW, *args], env=env, capture_output=True, text=True, cwd=REPO, timeout=timeout)
+    assert result.returncode == 0, f"airflow {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return result
+
+
+@pytest.fixture(scope="module")
+def airflow_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    root = tmp_path_factory.mktemp("e2e")
+    env = {
+        **os.environ,
+        "AIRFLOW_HOME": str(root / "airflow"),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO / "plugins"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "TRADEWIRE_HOME": str(root / "data"),
+    }
+    env.pop("TRADEWIRE_SOURCES", None)
+    _airflow(env, "db", "migrate")
+    _airflow(env, "pools", "set", "tradewire_duckdb_writer", "1", "DuckDB writer")
+    return env
+
+
+def test_dag_runs_twice_with_identical_tables(airflow_env: dict[str, str]) -> None:
+    warehouse = Path(airflow_env["TRADEWIRE_HOME"]) / "warehouse.duckdb"
+    snapshot = Path(airflow_env["TRADEWIRE_HOME"]) / "serving" / "tradewire.duckdb"
+    _airflow(airflow_env, "dags", "test", "tradewire_ingest")
+    first = table_counts(warehouse)
+    _airflow(airflow_env, "dags", "test", "tradewire_ingest")
+    second = table_counts(warehouse)
+    print("after run 1:", first)
+    print("after run 2:", second)
+    assert first["articles"] >= 30
+    assert {k: v for k, v in first.items() if k != "dq_results"} == {
+        k: v for k, v in second.items() if k != "dq_results"
+    }
+    assert second["dq_results"] == 2 * first["dq_results"]
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        for table, key in KEYS.items():
+            cols = ", ".join(key)
+            query = f"SELECT count(*) FROM (SELECT {cols} FROM {table} GROUP BY ALL HAVING count(*) > 1)"  # noqa: S608
+            assert con.execute(query).fetchone() == (0,)
+        runs = con.execute("SELECT count(DISTINCT last_run_id) FROM fetch_log").fetchone()
+    finally:
+        con.close()
+    assert runs == (1,)  # every item was seen again by the second run
+    snap = duckdb.connect(str(snapshot), read_only=True)
+    try:
+        assert snap.execute("SELECT count(*) FROM articles").fetchone() == (second["articles"],)
+    finally:
+        snap.close()

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from tradewire.enrich.countries import country_matcher, find_countries
+
+
+def _iso(title: str, text: str) -> dict[str, int]:
+    return {c.iso3: c.mentions for c in find_countries(title, text)}
+
+
+def test_names_short_forms_demonyms_and_capitals() -> None:
+    found = _iso(
+        "China, US trade talks start in Kuala Lumpur",
+        "Beijing and Washington sent teams. The U.S. side and Chinese officials met British and South Korean envoys.",
+    )
+    assert {"CHN", "USA", "MYS", "GBR", "KOR"} <= set(found)
+    assert found["CHN"] == 3 and found["USA"] == 3
+
+
+def test_ambiguous_words_are_not_countries() -> None:
+    found = _iso("", "Let us know. Chad Smith and Michael Jordan visited Georgia and New Mexico; turkey for dinner.")
+    assert found == {}
+
+
+def test_salience_puts_the_title_first() -> None:
+    mentions = find_countries("Japan and China agree", "Japan said. China said. France was mentioned once at the end.")
+    assert [m.iso3 for m in mentions][:2] in (["JPN", "CHN"], ["CHN", "JPN"])
+    assert mentions[-1].iso3 == "FRA"
+    assert abs(sum(m.salience for m in mentions) - 1) < 1e-3  # each share is rounded to 4 places
+
+
+def test_dictionary_comes_from_libraries() -> None:
+    matcher = country_matcher()
+    assert len(set(matcher.by_form.values())) >= 240
+    assert matcher.by_form["Malaysian"] == "MYS"
