@@ -11,9 +11,12 @@ _TRACKING = re.compile(r"^(utm_[a-z]+|fbclid|gclid|mc_cid|mc_eid|ref|cmpid)$", r
 
 def normalize_url(url: str) -> str:
     """Lower-case scheme and host, drop fragments, default ports and tracking parameters."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:  # out-of-range port or broken IPv6 literal: keep it as written; fetching refuses it
+        return url.strip()
     host = (parts.hostname or "").lower()
-    port = parts.port
     if port and not ((parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)):
         host = f"{host}:{port}"
     query = "&".join(q for q in parts.query.split("&") if q and not _TRACKING.match(q.split("=", 1)[0]))

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 KINDS = ("rss", "atom", "sitemap", "urls", "local")
+_TOP_KEYS = {"mirror", "sources", "defaults"}  # defaults: an anchor to merge into sources with `<<: *name`
 _SOURCE_KEYS = {"name", "kind", "url", "path", "language", "country", "tags", "max_items", "enabled"}
 
 
@@ -48,7 +49,12 @@ def _fail(origin: Path, node: yaml.Node, problem: str) -> SourcesError:
 
 def _mapping(node: yaml.Node) -> dict[str, yaml.Node]:
     assert isinstance(node, yaml.MappingNode)
-    return {k.value: v for k, v in node.value}
+    return {str(k.value): v for k, v in node.value}
+
+
+def _at(fields: dict[str, yaml.Node], key: object, fallback: yaml.Node) -> yaml.Node:
+    """The node to point at for a key; keys merged in with `<<: *anchor` point at the source itself."""
+    return fields.get(str(key), fallback)
 
 
 def load_sources(path: Path) -> SourcesConfig:
@@ -67,6 +73,12 @@ def load_sources(path: Path) -> SourcesConfig:
     if not isinstance(root, yaml.MappingNode):
         raise SourcesError(f"{path}:1: expected a mapping with a 'sources' list")
     top = _mapping(root)
+    unknown_top = sorted(set(top) - _TOP_KEYS)
+    if unknown_top:
+        key_node = next(k for k, _ in root.value if str(k.value) == unknown_top[0])
+        raise _fail(
+            path, key_node, f"unknown top-level key {unknown_top[0]!r} (allowed: {', '.join(sorted(_TOP_KEYS))})"
+        )
     base = path.resolve().parent
     mirror = None
     if "mirror" in top:
@@ -86,36 +98,38 @@ def _parse_source(origin: Path, base: Path, node: yaml.Node, seen: set[str]) -> 
         raise _fail(origin, node, "each source must be a mapping with name and kind")
     fields = _mapping(node)
     raw: dict[str, Any] = yaml.safe_load(yaml.serialize(node))
-    unknown = set(raw) - _SOURCE_KEYS
+    unknown = {str(k) for k in raw} - _SOURCE_KEYS
     if unknown:
         key = sorted(unknown)[0]
-        raise _fail(origin, fields[key], f"unknown key {key!r} (allowed: {', '.join(sorted(_SOURCE_KEYS))})")
+        raise _fail(origin, _at(fields, key, node), f"unknown key {key!r} (allowed: {', '.join(sorted(_SOURCE_KEYS))})")
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         raise _fail(origin, node, "source has no name")
     if name in seen:
-        raise _fail(origin, fields["name"], f"duplicate source name {name!r}")
+        raise _fail(origin, _at(fields, "name", node), f"duplicate source name {name!r}")
     seen.add(name)
     kind = raw.get("kind")
     if kind not in KINDS:
-        where = fields.get("kind", node)
+        where = _at(fields, "kind", node)
         raise _fail(origin, where, f"source {name!r}: kind must be one of {', '.join(KINDS)}, not {kind!r}")
     url, rel_path = raw.get("url"), raw.get("path")
     if (url is None) == (rel_path is None):
         raise _fail(origin, node, f"source {name!r}: give exactly one of url or path")
     if url is not None and not (isinstance(url, str) and url.startswith(("http://", "https://"))):
-        raise _fail(origin, fields["url"], f"source {name!r}: url must be http:// or https://, not {url!r}")
+        raise _fail(origin, _at(fields, "url", node), f"source {name!r}: url must be http:// or https://, not {url!r}")
+    if rel_path is not None and not (isinstance(rel_path, str) and rel_path.strip()):
+        raise _fail(origin, _at(fields, "path", node), f"source {name!r}: path must be a file or folder name")
     if kind == "local" and rel_path is None:
         raise _fail(origin, node, f"source {name!r}: kind local needs a path")
     max_items = raw.get("max_items", 500)
-    if not isinstance(max_items, int) or max_items < 1:
-        raise _fail(origin, fields.get("max_items", node), f"source {name!r}: max_items must be a positive integer")
+    if isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 1:
+        raise _fail(origin, _at(fields, "max_items", node), f"source {name!r}: max_items must be a positive integer")
     tags = raw.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        raise _fail(origin, fields.get("tags", node), f"source {name!r}: tags must be a list of strings")
+        raise _fail(origin, _at(fields, "tags", node), f"source {name!r}: tags must be a list of strings")
     enabled = raw.get("enabled", True)
     if not isinstance(enabled, bool):
-        raise _fail(origin, fields["enabled"], f"source {name!r}: enabled must be true or false")
+        raise _fail(origin, _at(fields, "enabled", node), f"source {name!r}: enabled must be true or false")
     return Source(
         name=name,
         kind=kind,

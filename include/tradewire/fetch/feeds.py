@@ -35,9 +35,11 @@ def _local(tag: object) -> str:
 
 
 def _child_text(el: etree._Element, *names: str) -> str | None:
-    for child in el:
-        if _local(child.tag) in names and child.text and child.text.strip():
-            return str(child.text.strip())
+    """Text of the first child named like the first name that has one: names are in order of preference."""
+    for name in names:
+        for child in el:
+            if _local(child.tag) == name and child.text and child.text.strip():
+                return str(child.text.strip())
     return None
 
 
@@ -64,11 +66,8 @@ def parse_feed(data: bytes) -> tuple[FeedKind, list[Discovered]]:
                 continue
             loc = _child_text(node, "loc")
             if loc:
-                published = None
-                for sub in node.iter():
-                    if _local(sub.tag) in ("publication_date", "lastmod") and sub.text:
-                        published = sub.text.strip()
-                        break
+                dated = {_local(s.tag): s.text.strip() for s in node.iter() if s.text and s.text.strip()}
+                published = dated.get("publication_date") or dated.get("lastmod")
                 title = next((s.text.strip() for s in node.iter() if _local(s.tag) == "title" and s.text), None)
                 found.append(Discovered(url=loc, title=title, published=published))
         return ("sitemap_urlset" if kind == "urlset" else "sitemap_index"), found

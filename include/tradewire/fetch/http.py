@@ -11,12 +11,16 @@ import gzip
 import io
 import ipaddress
 import socket
+import ssl
+import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import unquote, urljoin, urlsplit
 
+import httpcore
 import httpx
 
 MAX_REDIRECTS = 5
@@ -40,38 +44,136 @@ class Fetcher(Protocol):
 
 
 def _is_private(address: str) -> bool:
-    ip = ipaddress.ip_address(address)
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     return not ip.is_global or ip.is_multicast
 
 
-def check_public(url: str, allow_hosts: tuple[str, ...] = ()) -> None:
-    """Refuse non-http(s) schemes and hosts that resolve to private, loopback or link-local addresses."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        raise FetchError(f"scheme {parts.scheme!r} not allowed for remote sources")
-    host = parts.hostname
-    if not host:
-        raise FetchError("URL has no host")
-    if host in allow_hosts:
-        return
+def _split(url: str) -> tuple[str, str, int]:
     try:
-        infos = socket.getaddrinfo(
-            host, parts.port or (443 if parts.scheme == "https" else 80), proto=socket.IPPROTO_TCP
-        )
-    except socket.gaierror as exc:
-        raise FetchError(f"cannot resolve {host}: {exc.strerror}") from exc
-    for info in infos:
-        address = str(info[4][0])
-        if address in allow_hosts:
-            continue
-        if _is_private(address):
-            raise FetchError(f"{host} resolves to non-public address {address}; allow-list it to fetch")
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:  # out-of-range port, broken IPv6 literal
+        raise FetchError(f"malformed URL: {exc}") from exc
+    if parts.scheme not in ("http", "https"):
+        raise FetchError(f"not an http(s) URL: scheme {parts.scheme!r} not allowed for remote sources")
+    if not parts.hostname:
+        raise FetchError("not an http(s) URL: no host")
+    return parts.scheme, parts.hostname, port
+
+
+def check_public(url: str, allow_hosts: tuple[str, ...] = ()) -> str:
+    """Resolve the URL's host and return the address to connect to.
+
+    Refuses schemes other than http(s) and hosts that resolve to loopback, private,
+    link-local or unique-local addresses, unless the host or address is allow-listed.
+    Callers connect to the returned address, so a second DNS answer cannot differ.
+    """
+    _, host, port = _split(url)
+    try:
+        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError) as exc:
+        raise FetchError(f"cannot resolve {host}: {exc}") from exc
+    addresses = [str(info[4][0]) for info in infos]
+    if not addresses:
+        raise FetchError(f"cannot resolve {host}")
+    if host not in allow_hosts:
+        for address in addresses:
+            if address not in allow_hosts and _is_private(address):
+                raise FetchError(f"{host} resolves to non-public address {address}; allow-list it to fetch")
+    return addresses[0]
+
+
+def _pinned(url: str, address: str) -> tuple[str, dict[str, str], dict[str, object]]:
+    """The URL aimed at the checked address, keeping the original Host header and TLS server name."""
+    parts = urlsplit(url)
+    literal = f"[{address}]" if ":" in address else address
+    netloc = f"{literal}:{parts.port}" if parts.port else literal
+    headers = {"Host": parts.netloc.rsplit("@", 1)[-1]}
+    extensions: dict[str, object] = {"sni_hostname": parts.hostname} if parts.scheme == "https" else {}
+    return parts._replace(netloc=netloc).geturl(), headers, extensions
+
+
+_deadline = threading.local()  # monotonic time by which the current thread's request must be done
+
+
+def _clamp(timeout: float | None) -> float:
+    """A socket timeout that never runs past the request's total deadline."""
+    end = getattr(_deadline, "at", None)
+    if end is None:
+        return timeout if timeout is not None else 60.0
+    left = end - time.monotonic()
+    if left <= 0:
+        raise httpcore.ReadTimeout("total timeout exceeded")
+    return min(timeout, left) if timeout is not None else left
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """Every read, write and TLS handshake gets at most the time left: a server that drips its headers
+    byte by byte cannot hold a request past its total timeout."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _clamp(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _clamp(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, _clamp(timeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    def __init__(self) -> None:
+        self._inner = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._inner.connect_tcp(host, port, _clamp(timeout), local_address, socket_options)
+        return _DeadlineStream(stream)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        raise httpcore.ConnectError("unix sockets are not used")
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+def _deadline_transport() -> httpx.HTTPTransport:
+    transport = httpx.HTTPTransport(trust_env=False)
+    # httpx has no public hook for httpcore's network backend; the lock pins httpx 0.28, and
+    # tests/fetch/test_http.py::test_trickling_headers_hit_the_total_timeout fails if this stops working
+    # No keep-alive: requests go to pinned IP addresses, and a pooled TLS connection made for one host name
+    # must not be reused for another name that shares the address (CDNs).
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(trust_env=False),
+        network_backend=_DeadlineBackend(),
+        max_keepalive_connections=0,
+    )
+    return transport
 
 
 class HttpFetcher:
-    """httpx-based client with size cap, timeouts, manual redirects and an SSRF guard."""
+    """httpx-based client with size cap, timeouts, manual redirects and an SSRF guard with address pinning."""
 
     def __init__(
         self,
@@ -88,7 +190,8 @@ class HttpFetcher:
             headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
             follow_redirects=False,
-            transport=transport,
+            transport=transport or _deadline_transport(),
+            trust_env=False,  # a proxy from the environment would bypass the address checks
         )
 
     def close(self) -> None:
@@ -96,22 +199,38 @@ class HttpFetcher:
 
     def get(self, url: str) -> Response:
         deadline = time.monotonic() + self.timeout
+        _deadline.at = deadline
+        try:
+            return self._get(url, deadline)
+        finally:
+            _deadline.at = None
+
+    def _get(self, url: str, deadline: float) -> Response:
         for _ in range(MAX_REDIRECTS + 1):
-            check_public(url, self.allow_hosts)
+            address = check_public(url, self.allow_hosts)
+            target, headers, extensions = _pinned(url, address)
             try:
-                with self._client.stream("GET", url) as resp:
+                request = self._client.build_request("GET", target, headers=headers, extensions=extensions)
+                resp = self._client.send(request, stream=True)
+                try:
                     if resp.is_redirect and "location" in resp.headers:
                         url = urljoin(url, resp.headers["location"])
                         continue
                     body = self._read_capped(resp, deadline)
                     return Response(
-                        url=str(resp.url),
+                        url=url,
                         status=resp.status_code,
                         body=body,
                         content_type=resp.headers.get("content-type", ""),
                         headers=dict(resp.headers),
                     )
-            except httpx.HTTPError as exc:
+                finally:
+                    resp.close()
+            except httpx.TimeoutException as exc:
+                if time.monotonic() >= deadline:
+                    raise FetchError(f"total timeout of {self.timeout}s exceeded ({type(exc).__name__})") from exc
+                raise FetchError(f"timeout: {type(exc).__name__}: {exc}") from exc
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 raise FetchError(f"{type(exc).__name__}: {exc}") from exc
         raise FetchError(f"more than {MAX_REDIRECTS} redirects")
 
@@ -136,12 +255,12 @@ class MirrorFetcher:
         self.max_bytes = max_bytes
 
     def get(self, url: str) -> Response:
+        _, host, _ = _split(url)
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise FetchError(f"not an http(s) URL: {url!r}")
         rel = unquote(parts.path).lstrip("/")
-        target = (self.root / parts.hostname / rel).resolve()
-        if not target.is_relative_to(self.root):
+        site = (self.root / host).resolve()
+        target = (site / rel).resolve()
+        if not site.is_relative_to(self.root) or not target.is_relative_to(site):
             raise FetchError("path escapes the mirror folder")
         if target.is_dir() or parts.path.endswith("/") or not rel:
             target = target / "index.html"
@@ -156,8 +275,11 @@ class MirrorFetcher:
 
 
 def gunzip_capped(data: bytes, max_bytes: int) -> bytes:
-    with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
-        out = fh.read(max_bytes + 1)
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
+            out = fh.read(max_bytes + 1)
+    except (OSError, EOFError) as exc:
+        raise FetchError(f"not valid gzip: {exc}") from exc
     if len(out) > max_bytes:
         raise FetchError(f"decompressed body larger than {max_bytes} bytes")
     return out

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urljoin
 
 import polars as pl
 
@@ -87,7 +88,9 @@ def _row(item: _Item, kind: str, status: str, reason: str | None = None, **extra
     return row
 
 
-def _discover_remote(source: Source, fetcher: Fetcher, failures: list[dict[str, object]]) -> list[_Item]:
+def _discover_remote(
+    source: Source, fetcher: Fetcher, failures: list[dict[str, object]], max_bytes: int
+) -> list[_Item]:
     assert source.url is not None
     items: list[_Item] = []
     queue: list[tuple[str, int]] = [(source.url, 0)]
@@ -98,10 +101,13 @@ def _discover_remote(source: Source, fetcher: Fetcher, failures: list[dict[str, 
             resp = fetcher.get(doc_url)
             if resp.status != 200:
                 raise FetchError(f"HTTP {resp.status}")
+            body = resp.body
+            if body[:2] == b"\x1f\x8b":  # .xml.gz sitemaps come as gzip files, not gzip transfer encoding
+                body = gunzip_capped(body, max_bytes)
             if source.kind == "urls":
-                entries = parse_url_list(resp.body)
+                entries = parse_url_list(body)
             else:
-                kind, entries = parse_feed(resp.body)
+                kind, entries = parse_feed(body)
                 if kind == "sitemap_index":
                     if depth < MAX_SITEMAP_DEPTH:
                         queue.extend((e.url, depth + 1) for e in entries)
@@ -110,6 +116,7 @@ def _discover_remote(source: Source, fetcher: Fetcher, failures: list[dict[str, 
             failures.append(_row(doc_item, "feed", "error", f"discovery failed: {exc}"))
             continue
         for entry in entries:
+            entry = replace(entry, url=_absolute(doc_url, entry.url))
             if not entry.url.startswith(("http://", "https://")):
                 failures.append(
                     _row(
@@ -122,6 +129,14 @@ def _discover_remote(source: Source, fetcher: Fetcher, failures: list[dict[str, 
                 continue
             items.append(_Item(item_id_for_url(entry.url), source, entry.url, discovered_via=doc_url, discovered=entry))
     return items[: source.max_items]
+
+
+def _absolute(base: str, url: str) -> str:
+    """Atom feeds and URL lists may use relative links; a malformed one is kept as written and fails later."""
+    try:
+        return urljoin(base, url)
+    except ValueError:
+        return url
 
 
 def _discover_local(source: Source) -> list[_Item]:
@@ -150,7 +165,7 @@ def _fetch_one(item: _Item, fetcher: Fetcher, max_bytes: int) -> dict[str, objec
             return _row(item, "page", "fetched", body=body, content_type=ctype)
         assert item.url is not None
         resp = fetcher.get(item.url)
-    except (FetchError, OSError) as exc:
+    except (FetchError, OSError, ValueError) as exc:
         return _row(item, "page", "error", str(exc))
     if resp.status != 200:
         return _row(item, "page", "error", f"HTTP {resp.status}", http_status=resp.status)
@@ -183,7 +198,7 @@ def fetch_sources(
         elif source.path is not None:  # a feed or URL list saved on disk
             discovered.extend(_discover_file_listing(source, failures))
         else:
-            discovered.extend(_discover_remote(source, fetcher, failures))
+            discovered.extend(_discover_remote(source, fetcher, failures, max_bytes))
     items = list(_unique(discovered))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         rows = list(pool.map(lambda it: _fetch_one(it, fetcher, max_bytes), items))
