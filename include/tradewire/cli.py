@@ -40,12 +40,12 @@ def _read_input(path: Path, max_bytes: int) -> bytes:
         raise ValueError(f"file larger than {max_bytes} bytes")
     data = path.read_bytes()
     if path.name.lower().endswith(".gz"):
-        from tradewire.fetch.http import gunzip_capped
+        from tradewire.fetch.http import FetchError, gunzip_capped
 
         try:
             data = gunzip_capped(data, max_bytes)
-        except (OSError, EOFError) as exc:
-            raise ValueError(f"not a valid gzip file: {exc}") from exc
+        except FetchError as exc:
+            raise ValueError(f"not a valid gzip file ({exc})") from exc
     return data
 
 
