@@ -15,6 +15,7 @@ export AIRFLOW__CORE__LOAD_EXAMPLES := False
 export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION := True
 export GX_ANALYTICS_ENABLED := False
 export NO_PROXY := 127.0.0.1,localhost
+export PATH := $(BIN):$(PATH)  # airflow standalone starts its components as `airflow ...` subprocesses
 
 .PHONY: help venv airflow-init run test lint typecheck unit airflow lock compose-check clean
 

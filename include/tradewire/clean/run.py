@@ -7,14 +7,9 @@ trafilatura has no timeout of its own and can run for minutes on hostile pages.
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import signal
-import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from multiprocessing.pool import Pool
 from pathlib import Path
-from types import FrameType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -51,10 +46,6 @@ CLEAN_SCHEMA = pl.Schema(
         "extractor": pl.String(),
     }
 )
-
-
-class PageTimeout(Exception):
-    pass
 
 
 def detect_language(text: str, hint: str | None = None) -> str | None:
@@ -141,20 +132,11 @@ def article_id(item_id: str, url: str | None, canonical: str | None) -> str:
     return item_id
 
 
-# --- worker processes -------------------------------------------------------------------------
+# --- running many pages ------------------------------------------------------------------------
 
 
-def _on_alarm(signum: int, frame: FrameType | None) -> None:
-    raise PageTimeout
-
-
-def _init_worker() -> None:
-    signal.signal(signal.SIGALRM, _on_alarm)
-
-
-def _clean_in_worker(job: tuple[dict[str, Any], float]) -> dict[str, Any]:
-    row, timeout = job
-    signal.setitimer(signal.ITIMER_REAL, timeout)
+def clean_job(row: dict[str, Any]) -> dict[str, Any]:
+    """Clean one fetch-stage row; any exception becomes a failed record instead of escaping."""
     try:
         return clean_document(
             row["body"] or b"",
@@ -164,22 +146,18 @@ def _clean_in_worker(job: tuple[dict[str, Any], float]) -> dict[str, Any]:
             path=row["path"],
             content_type=row["content_type"],
         )
-    except PageTimeout:
-        return _failed(row, "error", f"extraction exceeded {timeout:.0f}s")
     except Exception as exc:  # a hostile page must not take the batch down; it is recorded instead
-        return _failed(row, "error", f"extraction failed: {type(exc).__name__}: {exc}"[:500])
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        return failed_record(row, f"extraction failed: {type(exc).__name__}: {exc}"[:500])
 
 
-def _failed(row: dict[str, Any], page_type: str, reason: str) -> dict[str, Any]:
+def failed_record(row: dict[str, Any], reason: str) -> dict[str, Any]:
     record: dict[str, Any] = dict.fromkeys(CLEAN_SCHEMA)
     record.update(
         item_id=row["item_id"],
         source=row["source"],
         url=row["url"],
         input_path=row["path"],
-        page_type=page_type,
+        page_type="failed",
         reason=reason,
         authors=[],
         tags=[],
@@ -188,36 +166,14 @@ def _failed(row: dict[str, Any], page_type: str, reason: str) -> dict[str, Any]:
     return record
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    # fork is unsafe in threaded parents (Airflow task runners, macOS); forkserver starts clean
-    method = "forkserver" if sys.platform.startswith("linux") else "spawn"
-    return multiprocessing.get_context(method)
+def clean_rows(rows: Iterable[dict[str, Any]], page_timeout: float = 30.0, workers: int = 2) -> list[dict[str, Any]]:
+    """Clean rows (fetch-stage dicts) in killable worker processes; records come back in input order."""
+    from tradewire.clean.workers import run_jobs
 
-
-def clean_rows(
-    rows: Iterable[dict[str, Any]], page_timeout: float = 30.0, workers: int = 2
-) -> Iterator[dict[str, Any]]:
-    """Clean rows (fetch-stage dicts) in killable workers, yielding records in input order."""
-    jobs = [(row, page_timeout) for row in rows]
-    index = 0
-    while index < len(jobs):
-        pool: Pool = _context().Pool(
-            processes=max(1, min(workers, len(jobs) - index)), initializer=_init_worker, maxtasksperchild=500
-        )
-        try:
-            pending = [pool.apply_async(_clean_in_worker, (job,)) for job in jobs[index:]]
-            for result in pending:
-                try:
-                    yield result.get(timeout=page_timeout * 2 + 10)
-                except multiprocessing.TimeoutError:
-                    # the worker is stuck where the alarm cannot reach (C code): kill the pool, go on after it
-                    yield _failed(jobs[index][0], "error", f"extraction hung past {page_timeout:.0f}s; worker killed")
-                    index += 1
-                    break
-                index += 1
-        finally:
-            pool.terminate()
-            pool.join()
+    jobs = [{k: row.get(k) for k in ("item_id", "source", "url", "path", "content_type", "body")} for row in rows]
+    if not jobs:
+        return []
+    return run_jobs(jobs, page_timeout, workers, failed_record)
 
 
 def clean_items(fetch_path: Path, out_path: Path, page_timeout: float = 30.0, workers: int = 2) -> Path:

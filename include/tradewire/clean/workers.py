@@ -1,0 +1,194 @@
+"""Killable extraction workers: separate Python processes fed over pipes, stopped when a page overruns.
+
+trafilatura has no timeout of its own and can spin for minutes on hostile
+pages, sometimes inside C code that no signal interrupts. Each worker is a
+plain `python -m tradewire.clean.workers` process (no multiprocessing, so
+nothing depends on how the parent was started, e.g. by an Airflow task
+runner); the parent gives each page a deadline and kills the worker that
+misses it, records the page as failed and starts a fresh worker.
+
+Run as a module, this file is the worker: it reads length-prefixed pickled
+jobs on stdin and writes length-prefixed pickled results on stdout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import selectors
+import struct
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, BinaryIO
+
+_HEADER = struct.Struct(">Q")
+READY = "ready"
+
+Job = dict[str, Any]
+Result = dict[str, Any]
+
+
+def _write(stream: BinaryIO, obj: object) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+def _read_exact(stream: BinaryIO, size: int) -> bytes:
+    chunks, left = [], size
+    while left:
+        chunk = stream.read(left)
+        if not chunk:
+            raise EOFError("worker pipe closed")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _read(stream: BinaryIO) -> Any:
+    (size,) = _HEADER.unpack(_read_exact(stream, _HEADER.size))
+    return pickle.loads(_read_exact(stream, size))  # noqa: S301  # our own worker process, never fetched data
+
+
+WORKER_MODULE = "tradewire.clean.workers"
+
+
+class _Worker:
+    def __init__(self, module: str = WORKER_MODULE) -> None:
+        self.module = module
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", module],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        self.index: int | None = None  # the job it is working on
+        self.deadline = 0.0
+        self.ready = False
+
+    @property
+    def stdin(self) -> BinaryIO:
+        assert self.proc.stdin is not None
+        return self.proc.stdin  # type: ignore[return-value]
+
+    @property
+    def stdout(self) -> BinaryIO:
+        assert self.proc.stdout is not None
+        return self.proc.stdout  # type: ignore[return-value]
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe:
+                pipe.close()
+
+    def stop(self) -> None:
+        try:
+            self.stdin.close()
+            self.proc.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            self.kill()
+        if self.proc.stdout:
+            self.proc.stdout.close()
+
+
+def run_jobs(
+    jobs: Sequence[Job],
+    timeout: float,
+    workers: int,
+    on_failure: Callable[[Job, str], Result],
+    worker_module: str = WORKER_MODULE,
+) -> list[Result]:
+    """Run every job in worker processes; a job that overruns or crashes its worker gets on_failure's result.
+
+    The clock for a job starts when a ready worker takes it.
+    """
+    results: list[Result | None] = [None] * len(jobs)
+    pending = list(range(len(jobs)))[::-1]
+    pool = [_Worker(worker_module) for _ in range(max(1, min(workers, len(jobs))))]
+    selector = selectors.DefaultSelector()
+
+    def start(worker: _Worker) -> None:
+        """Wait for the worker's imports (its 'ready' message), so start-up is not charged to a page."""
+        selector.register(worker.stdout, selectors.EVENT_READ, worker)
+        try:
+            ready = _read(worker.stdout) == READY
+        except (EOFError, pickle.UnpicklingError, struct.error):
+            ready = False
+        if not ready:
+            raise RuntimeError(f"extraction worker {worker.module} failed to start")
+        assign(worker)
+
+    def assign(worker: _Worker) -> None:
+        if not pending:
+            worker.index = None
+            return
+        worker.index = pending.pop()
+        worker.deadline = time.monotonic() + timeout
+        try:
+            _write(worker.stdin, jobs[worker.index])
+        except (BrokenPipeError, OSError):
+            fail(worker, "extraction worker died before taking the page")
+
+    def fail(worker: _Worker, reason: str) -> None:
+        assert worker.index is not None
+        results[worker.index] = on_failure(jobs[worker.index], reason)
+        with contextlib.suppress(KeyError, ValueError):
+            selector.unregister(worker.stdout)
+        worker.kill()
+        replacement = _Worker(worker_module)
+        pool[pool.index(worker)] = replacement
+        start(replacement)
+
+    try:
+        for worker in list(pool):
+            start(worker)
+        while any(w.index is not None for w in pool):
+            busy = [w for w in pool if w.index is not None]
+            wait = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            for key, _ in selector.select(timeout=wait):
+                worker = key.data
+                if worker.index is None:
+                    continue
+                try:
+                    results[worker.index] = _read(worker.stdout)
+                except (EOFError, pickle.UnpicklingError, struct.error):
+                    fail(worker, "extraction worker crashed on this page")
+                    continue
+                assign(worker)
+            now = time.monotonic()
+            for worker in [w for w in pool if w.index is not None and now >= w.deadline]:
+                fail(worker, f"extraction exceeded {timeout:.0f}s; worker stopped")
+    finally:
+        for worker in pool:
+            worker.stop()
+        selector.close()
+    return [r if r is not None else on_failure(jobs[i], "not processed") for i, r in enumerate(results)]
+
+
+def serve(handle: Callable[[Job], Result]) -> None:
+    """Worker side: answer each job sent on stdin until it closes."""
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # anything a library prints must not corrupt the result pipe
+    _write(stdout, READY)
+    while True:
+        try:
+            job = _read(stdin)
+        except EOFError:
+            return
+        _write(stdout, handle(job))
+
+
+def main() -> None:
+    import tradewire.clean.html  # noqa: F401  # the heavy imports, before announcing readiness
+    from tradewire.clean.run import clean_job
+
+    serve(clean_job)
+
+
+if __name__ == "__main__":
+    main()

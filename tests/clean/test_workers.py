@@ -1,0 +1,46 @@
+"""The extraction workers: a page that hangs or kills its worker is recorded as failed; the rest go on."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO
+from tradewire.clean.run import clean_rows
+from tradewire.clean.workers import run_jobs
+
+
+def _failure(job: dict[str, Any], reason: str) -> dict[str, Any]:
+    return {"item_id": job["item_id"], "failed": reason}
+
+
+@pytest.fixture(autouse=True)
+def _repo_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)  # `python -m tests.clean.misbehaving_worker` resolves from the repo root
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]))
+
+
+def test_hanging_and_crashing_pages_are_failed_and_the_rest_come_back_in_order() -> None:
+    jobs = [{"item_id": i} for i in ("a", "hang", "b", "crash", "c", "d")]
+    started = time.monotonic()
+    results = run_jobs(jobs, timeout=2, workers=2, on_failure=_failure, worker_module="tests.clean.misbehaving_worker")
+    elapsed = time.monotonic() - started
+    assert [r["item_id"] for r in results] == ["a", "hang", "b", "crash", "c", "d"]
+    assert "exceeded" in results[1]["failed"]
+    assert "crashed" in results[3]["failed"]
+    assert all("pid" in results[i] for i in (0, 2, 4, 5))
+    assert elapsed < 60  # bounded by the per-page deadline, not by the 3600 s sleep
+
+
+def test_clean_rows_records_a_page_it_cannot_parse_as_failed() -> None:
+    rows = [
+        {"item_id": "x", "source": "s", "url": None, "path": None, "content_type": "text/html", "body": b"\x00" * 10},
+        {"item_id": "y", "source": "s", "url": None, "path": "a.txt", "content_type": None, "body": b"Title\n\nBody."},
+    ]
+    records = clean_rows(rows, page_timeout=20, workers=1)
+    assert [r["item_id"] for r in records] == ["x", "y"]
+    assert records[0]["page_type"] in ("failed", "empty")
+    assert records[0]["reason"]
