@@ -17,6 +17,7 @@ import polars as pl
 
 from tradewire.clean.dedup import minhash
 from tradewire.ids import content_fingerprint, item_id_for_url
+from tradewire.staging import write_stage_output
 
 log = logging.getLogger(__name__)
 
@@ -182,9 +183,6 @@ def clean_items(fetch_path: Path, out_path: Path, page_timeout: float = 30.0, wo
     started = datetime.now(UTC)
     records = list(clean_rows(fetched.iter_rows(named=True), page_timeout, workers))
     frame = pl.DataFrame(records, schema=CLEAN_SCHEMA, orient="row") if records else pl.DataFrame(schema=CLEAN_SCHEMA)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_suffix(".tmp")
-    frame.write_parquet(tmp)
-    tmp.replace(out_path)
+    write_stage_output(frame, out_path)
     log.info("clean: %d pages in %.1fs -> %s", frame.height, (datetime.now(UTC) - started).total_seconds(), out_path)
     return out_path

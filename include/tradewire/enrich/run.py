@@ -10,6 +10,7 @@ import polars as pl
 
 from tradewire.enrich.countries import find_countries
 from tradewire.enrich.topics import find_topics
+from tradewire.staging import write_stage_output
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +39,6 @@ def enrich_articles(clean_path: Path, out_path: Path) -> Path:
         pl.Series("countries", [e["countries"] for e in enriched], dtype=pl.List(COUNTRY_STRUCT)),
         pl.Series("topics", [e["topics"] for e in enriched], dtype=pl.List(TOPIC_STRUCT)),
     )
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_suffix(".tmp")
-    frame.write_parquet(tmp)
-    tmp.replace(out_path)
+    write_stage_output(frame, out_path)
     log.info("enrich: %d records -> %s", frame.height, out_path)
     return out_path

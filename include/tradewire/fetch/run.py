@@ -17,6 +17,7 @@ from tradewire.fetch.http import Fetcher, FetchError, HttpFetcher, MirrorFetcher
 from tradewire.ids import item_id_for_file, item_id_for_url, normalize_url
 from tradewire.settings import Settings
 from tradewire.sources import Source, SourcesConfig
+from tradewire.staging import write_stage_output
 
 log = logging.getLogger(__name__)
 
@@ -204,10 +205,7 @@ def fetch_sources(
         rows = list(pool.map(lambda it: _fetch_one(it, fetcher, max_bytes), items))
     frame = pl.DataFrame(rows + failures, schema=FETCH_SCHEMA, orient="row")
     frame = frame.unique(subset="item_id", keep="first", maintain_order=True)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_suffix(".tmp")
-    frame.write_parquet(tmp)
-    tmp.replace(out_path)
+    write_stage_output(frame, out_path)
     log.info(
         "fetch: %d items (%d errors) -> %s", frame.height, frame.filter(pl.col("status") == "error").height, out_path
     )

@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from tradewire.staging import write_stage_output
 from tradewire.validate.suites import Rule, cleaned_articles_rules
 
 log = logging.getLogger(__name__)
@@ -108,15 +109,13 @@ def validate_cleaned(in_path: Path, out_dir: Path, run_id: str) -> ValidationOut
     )
     quarantined = articles.join(reasons, on="_row", how="inner").drop("_row")
     passed = articles.join(reasons, on="_row", how="anti").drop("_row")
-    out_dir.mkdir(parents=True, exist_ok=True)
     paths = {name: out_dir / f"{name}.parquet" for name in ("validated", "quarantine", "dq_results")}
     dq = pl.DataFrame(
         [{**r, "run_id": run_id, "stage": "clean", "suite": suite_name, "validated_at": now} for r in results],
         schema=DQ_SCHEMA,
     )
     for name, data in (("validated", passed), ("quarantine", quarantined), ("dq_results", dq)):
-        data.write_parquet(paths[name].with_suffix(".tmp"))
-        paths[name].with_suffix(".tmp").replace(paths[name])
+        write_stage_output(data, paths[name])
     batch_failures = tuple(
         f"{r['expectation']}({r['column_name']})" for r in results if not r["success"] and not r["row_level"]
     )
