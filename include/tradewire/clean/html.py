@@ -21,7 +21,12 @@ _PAYWALL = re.compile(
     r"this (article|content) is for subscribers|unlock this article)",
     re.I,
 )
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")  # lxml refuses str input that declares an encoding
+_NO_SPACES = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Thai, kana, CJK
+_UNSPACED_CHAR = re.compile(f"[{_NO_SPACES}]")
+_SPACED_WORD = re.compile(f"[^\\W{_NO_SPACES}]+")
 MIN_ARTICLE_WORDS = 80
+_SECTION_TYPES = {"website", "collectionpage", "itemlist", "searchresultspage", "webpage"}
 
 
 @dataclass
@@ -59,7 +64,8 @@ def decode_html(data: bytes, content_type: str | None = None) -> str:
 
 
 def _strip_site_suffix(title: str, site_name: str | None) -> str:
-    for sep in (" | ", " - ", " – ", " — ", " :: "):
+    title = " ".join(title.split())  # no-break and ideographic spaces, runs of whitespace
+    for sep in (" | ", " -- ", " - ", " – ", " — ", " :: "):
         head, found, tail = title.rpartition(sep)
         if found and head and (len(tail.split()) <= 4 or (site_name and site_name.lower() in tail.lower())):
             return head.strip()
@@ -69,7 +75,7 @@ def _strip_site_suffix(title: str, site_name: str | None) -> str:
 def extract_html(html: str, url: str | None = None, now: datetime | None = None) -> HtmlArticle:
     now = now or datetime.now(UTC)
     try:
-        tree = lxml_html.fromstring(html)
+        tree = lxml_html.fromstring(_XML_DECLARATION.sub("", html, count=1))
     except (etree.ParserError, ValueError):
         return HtmlArticle(page_type="empty", reason="no parseable HTML")
     meta = read_meta(tree)
@@ -109,9 +115,14 @@ def _drop_repeated_title(text: str, title: str | None) -> str:
     return "\n".join(lines).strip()
 
 
+def text_units(text: str) -> int:
+    """Words, with scripts written without spaces (Chinese, Japanese, Thai) counted as two characters a word."""
+    return len(_SPACED_WORD.findall(text)) + len(_UNSPACED_CHAR.findall(text)) // 2
+
+
 def classify_page(meta: PageMeta, article: HtmlArticle, tree: lxml_html.HtmlElement) -> tuple[str, str | None]:
     """article | section_front | video | paywall | error | empty, with a reason for everything but article."""
-    words = len(article.text.split())
+    words = text_units(article.text)
     page_text = " ".join(tree.xpath("//body//text()"))[:200_000]
     heading = " ".join([article.title or "", *tree.xpath("//h1//text()")])
     if _ERROR_TITLE.search(heading) and words < 300:
@@ -124,7 +135,12 @@ def classify_page(meta: PageMeta, article: HtmlArticle, tree: lxml_html.HtmlElem
         {"newsarticle", "article", "reportagenewsarticle", "blogposting"} & set(meta.ld_types)
     )
     headline_links = len(tree.xpath("//h2//a | //h3//a"))
-    if not is_article_markup and headline_links >= 6 and words < 600:
+    says_index = (meta.og_type or "").lower() == "website" or bool(
+        _SECTION_TYPES & set(meta.ld_types) and not is_article_markup
+    )
+    if not is_article_markup and (
+        (says_index and headline_links >= 6 and words < 600) or (headline_links >= 10 and words < 150)
+    ):
         return "section_front", f"index page: {headline_links} linked headlines, no article markup"
     if words < MIN_ARTICLE_WORDS:
         return "empty", "no article text" if words == 0 else f"text too short ({words} words)"

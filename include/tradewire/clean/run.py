@@ -74,7 +74,7 @@ def clean_document(
     content_type: str | None = None,
 ) -> dict[str, Any]:
     """Clean one document (HTML or text dump) into a record of CLEAN_SCHEMA's fields."""
-    from tradewire.clean.html import decode_html, extract_html
+    from tradewire.clean.html import decode_html, extract_html, text_units
     from tradewire.clean.metadata import parse_datetime
     from tradewire.clean.textdump import clean_text_dump
 
@@ -91,7 +91,7 @@ def clean_document(
             text=dump.text,
             extractor="textdump",
         )
-        words = len(dump.text.split())
+        words = text_units(dump.text)
         record["page_type"], record["reason"] = (
             ("article", None) if words >= 40 else ("empty", f"text too short ({words} words)")
         )
@@ -115,7 +115,7 @@ def clean_document(
         )
         hint = art.language_hint
     text = record["text"] or ""
-    record["word_count"] = len(text.split())
+    record["word_count"] = text_units(text)
     record["language"] = detect_language(text, hint)
     record["fingerprint"] = content_fingerprint(text) if text else None
     record["minhash"] = minhash(text) if text else None
