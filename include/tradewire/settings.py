@@ -12,6 +12,7 @@
 | TRADEWIRE_SNAPSHOT_STORAGE_VERSION | v1.2.0 | storage version of the snapshot (BI drivers embed DuckDB 1.2+) |
 | TRADEWIRE_INGEST_SCHEDULE | */30 * * * * | cron schedule of the tradewire_ingest DAG ("none" for manual runs only) |
 | TRADEWIRE_CLEAN_WORKERS | 2 | extraction worker processes per clean task |
+| TRADEWIRE_HTTP_ATTEMPTS | 3 | tries per URL on connection errors, timeouts, 429 and 5xx (backoff with jitter) |
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class Settings:
     snapshot_storage_version: str = "v1.2.0"
     ingest_schedule: str | None = "*/30 * * * *"
     clean_workers: int = 2
+    http_attempts: int = 3
 
     @property
     def warehouse_path(self) -> Path:
@@ -83,4 +85,5 @@ class Settings:
             snapshot_storage_version=env.get("TRADEWIRE_SNAPSHOT_STORAGE_VERSION", "v1.2.0"),
             ingest_schedule=_schedule(env.get("TRADEWIRE_INGEST_SCHEDULE", "*/30 * * * *")),
             clean_workers=max(1, int(env.get("TRADEWIRE_CLEAN_WORKERS", "2"))),
+            http_attempts=max(1, int(env.get("TRADEWIRE_HTTP_ATTEMPTS", "3"))),
         )

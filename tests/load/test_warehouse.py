@@ -104,6 +104,6 @@ def test_snapshot_is_published_read_only_in_an_old_storage_format(two_runs: tupl
 def test_migrations_are_recorded_once(two_runs: tuple) -> None:
     con = duckdb.connect(str(Path(two_runs[0].warehouse_path)), read_only=True)
     try:
-        assert con.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall() == [(1,)]
+        assert con.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall() == [(1,), (2,)]
     finally:
         con.close()

@@ -6,12 +6,13 @@ XML bombs and external entities are inert.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Literal
 
 from lxml import etree
 
-FeedKind = Literal["rss", "atom", "sitemap_urlset", "sitemap_index", "unknown"]
+FeedKind = Literal["rss", "atom", "json", "sitemap_urlset", "sitemap_index", "unknown"]
 
 
 class FeedError(ValueError):
@@ -25,9 +26,11 @@ class Discovered:
     published: str | None = None  # as written in the feed; cleaning decides the real date
 
 
-_PARSER = etree.XMLParser(
-    resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False, recover=True, remove_comments=True
-)
+def _parser() -> etree.XMLParser:
+    """A fresh parser per document: its error log says whether the document was malformed."""
+    return etree.XMLParser(
+        resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False, recover=True, remove_comments=True
+    )
 
 
 def _local(tag: object) -> str:
@@ -44,15 +47,55 @@ def _child_text(el: etree._Element, *names: str) -> str | None:
 
 
 def parse_feed(data: bytes) -> tuple[FeedKind, list[Discovered]]:
-    """Return the document kind and the entries it lists, in document order."""
-    if not data.strip():
+    """Return the document kind and the entries it lists, in document order.
+
+    Broken XML is read as far as it goes; a document with errors that yields no entries is refused.
+    """
+    stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not stripped:
         raise FeedError("empty document")
+    if stripped[:1] == b"{":
+        return "json", _json_feed(stripped)
+    parser = _parser()
     try:
-        root = etree.fromstring(data, _PARSER)
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise FeedError(f"not XML: {exc}") from exc
     if root is None:
         raise FeedError("not XML")
+    kind, entries = _xml_feed(root)
+    if not entries and len(parser.error_log):
+        raise FeedError(f"malformed {kind} document: {parser.error_log[0].message}")
+    return kind, entries
+
+
+def _json_feed(data: bytes) -> list[Discovered]:
+    """JSON Feed 1.0/1.1 (https://jsonfeed.org/version/1.1)."""
+    try:
+        doc = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise FeedError(f"not JSON: {exc}") from exc
+    if not isinstance(doc, dict) or "jsonfeed.org" not in str(doc.get("version", "")):
+        raise FeedError("JSON document is not a JSON Feed")
+    items = doc.get("items")
+    found = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            continue
+        url = item.get("url") or item.get("external_url")
+        if isinstance(url, str) and url.strip():
+            title, published = item.get("title"), item.get("date_published") or item.get("date_modified")
+            found.append(
+                Discovered(
+                    url=url.strip(),
+                    title=title if isinstance(title, str) else None,
+                    published=published if isinstance(published, str) else None,
+                )
+            )
+    return found
+
+
+def _xml_feed(root: etree._Element) -> tuple[FeedKind, list[Discovered]]:
     kind = _local(root.tag)
     if kind in ("rss", "rdf"):
         return "rss", [_rss_item(i) for i in root.iter() if _local(i.tag) == "item" and _rss_link(i)]

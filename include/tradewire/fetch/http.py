@@ -27,7 +27,15 @@ MAX_REDIRECTS = 5
 
 
 class FetchError(Exception):
-    """A URL could not be fetched; the message is the reason recorded in fetch_log."""
+    """A URL could not be fetched; the message is the reason and `outcome` the category recorded in fetch_log.
+
+    Outcomes: blocked (scheme, address or path refused), dns, timeout, too_large, connection,
+    redirects, http_error, robots, wrong_content_type, bad_encoding.
+    """
+
+    def __init__(self, message: str, outcome: str = "error") -> None:
+        super().__init__(message)
+        self.outcome = outcome
 
 
 @dataclass(frozen=True)
@@ -55,11 +63,11 @@ def _split(url: str) -> tuple[str, str, int]:
         parts = urlsplit(url)
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as exc:  # out-of-range port, broken IPv6 literal
-        raise FetchError(f"malformed URL: {exc}") from exc
+        raise FetchError(f"malformed URL: {exc}", "blocked") from exc
     if parts.scheme not in ("http", "https"):
-        raise FetchError(f"not an http(s) URL: scheme {parts.scheme!r} not allowed for remote sources")
+        raise FetchError(f"not an http(s) URL: scheme {parts.scheme!r} not allowed for remote sources", "blocked")
     if not parts.hostname:
-        raise FetchError("not an http(s) URL: no host")
+        raise FetchError("not an http(s) URL: no host", "blocked")
     return parts.scheme, parts.hostname, port
 
 
@@ -74,14 +82,14 @@ def check_public(url: str, allow_hosts: tuple[str, ...] = ()) -> str:
     try:
         infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError) as exc:
-        raise FetchError(f"cannot resolve {host}: {exc}") from exc
+        raise FetchError(f"cannot resolve {host}: {exc}", "dns") from exc
     addresses = [str(info[4][0]) for info in infos]
     if not addresses:
-        raise FetchError(f"cannot resolve {host}")
+        raise FetchError(f"cannot resolve {host}", "dns")
     if host not in allow_hosts:
         for address in addresses:
             if address not in allow_hosts and _is_private(address):
-                raise FetchError(f"{host} resolves to non-public address {address}; allow-list it to fetch")
+                raise FetchError(f"{host} resolves to non-public address {address}; allow-list it to fetch", "blocked")
     return addresses[0]
 
 
@@ -228,11 +236,13 @@ class HttpFetcher:
                     resp.close()
             except httpx.TimeoutException as exc:
                 if time.monotonic() >= deadline:
-                    raise FetchError(f"total timeout of {self.timeout}s exceeded ({type(exc).__name__})") from exc
-                raise FetchError(f"timeout: {type(exc).__name__}: {exc}") from exc
+                    raise FetchError(
+                        f"total timeout of {self.timeout}s exceeded ({type(exc).__name__})", "timeout"
+                    ) from exc
+                raise FetchError(f"timeout: {type(exc).__name__}: {exc}", "timeout") from exc
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
-                raise FetchError(f"{type(exc).__name__}: {exc}") from exc
-        raise FetchError(f"more than {MAX_REDIRECTS} redirects")
+                raise FetchError(f"{type(exc).__name__}: {exc}", "connection") from exc
+        raise FetchError(f"more than {MAX_REDIRECTS} redirects", "redirects")
 
     def _read_capped(self, resp: httpx.Response, deadline: float) -> bytes:
         chunks: list[bytes] = []
@@ -240,9 +250,9 @@ class HttpFetcher:
         for chunk in resp.iter_bytes():  # decompressed bytes: the cap defeats gzip bombs
             size += len(chunk)
             if size > self.max_bytes:
-                raise FetchError(f"body larger than {self.max_bytes} bytes")
+                raise FetchError(f"body larger than {self.max_bytes} bytes", "too_large")
             if time.monotonic() > deadline:
-                raise FetchError(f"total timeout of {self.timeout}s exceeded")
+                raise FetchError(f"total timeout of {self.timeout}s exceeded", "timeout")
             chunks.append(chunk)
         return b"".join(chunks)
 
@@ -261,13 +271,13 @@ class MirrorFetcher:
         site = (self.root / host).resolve()
         target = (site / rel).resolve()
         if not site.is_relative_to(self.root) or not target.is_relative_to(site):
-            raise FetchError("path escapes the mirror folder")
+            raise FetchError("path escapes the mirror folder", "blocked")
         if target.is_dir() or parts.path.endswith("/") or not rel:
             target = target / "index.html"
         if not target.is_file():
             return Response(url=url, status=404, body=b"", content_type="text/html")
         if target.stat().st_size > self.max_bytes:
-            raise FetchError(f"body larger than {self.max_bytes} bytes")
+            raise FetchError(f"body larger than {self.max_bytes} bytes", "too_large")
         body = target.read_bytes()
         if target.suffix == ".gz":
             body = gunzip_capped(body, self.max_bytes)
@@ -279,9 +289,9 @@ def gunzip_capped(data: bytes, max_bytes: int) -> bytes:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
             out = fh.read(max_bytes + 1)
     except (OSError, EOFError) as exc:
-        raise FetchError(f"not valid gzip: {exc}") from exc
+        raise FetchError(f"not valid gzip: {exc}", "bad_encoding") from exc
     if len(out) > max_bytes:
-        raise FetchError(f"decompressed body larger than {max_bytes} bytes")
+        raise FetchError(f"decompressed body larger than {max_bytes} bytes", "too_large")
     return out
 
 

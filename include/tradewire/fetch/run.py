@@ -14,6 +14,7 @@ import polars as pl
 
 from tradewire.fetch.feeds import Discovered, FeedError, parse_feed, parse_url_list
 from tradewire.fetch.http import Fetcher, FetchError, HttpFetcher, MirrorFetcher, gunzip_capped
+from tradewire.fetch.polite import RetryingFetcher, RobotsFetcher
 from tradewire.ids import item_id_for_file, item_id_for_url, normalize_url
 from tradewire.settings import Settings
 from tradewire.sources import Source, SourcesConfig
@@ -21,6 +22,8 @@ from tradewire.staging import write_stage_output
 
 log = logging.getLogger(__name__)
 
+# what a server may call an article page; a missing type is given the benefit of the doubt
+PAGE_MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", ""})
 LOCAL_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".txt")
 MAX_SITEMAP_DEPTH = 2
 
@@ -36,6 +39,9 @@ FETCH_SCHEMA = pl.Schema(
         "discovered_title": pl.String(),
         "discovered_published": pl.String(),
         "status": pl.String(),  # fetched | error
+        # ok | blocked | dns | timeout | too_large | connection | redirects | http_error | robots
+        # | wrong_content_type | bad_encoding | parse_error | file_error
+        "outcome": pl.String(),
         "reason": pl.String(),
         "http_status": pl.Int32(),
         "content_type": pl.String(),
@@ -59,12 +65,13 @@ def make_fetcher(settings: Settings, config: SourcesConfig) -> Fetcher:
     """Mirror when the sources file names one (offline sample), else the guarded HTTP client."""
     if config.mirror is not None:
         return MirrorFetcher(config.mirror, settings.max_bytes)
-    return HttpFetcher(
+    client = HttpFetcher(
         user_agent=settings.user_agent,
         timeout=settings.http_timeout,
         max_bytes=settings.max_bytes,
         allow_hosts=settings.allow_private_hosts,
     )
+    return RobotsFetcher(RetryingFetcher(client, attempts=settings.http_attempts), settings.user_agent)
 
 
 def _row(item: _Item, kind: str, status: str, reason: str | None = None, **extra: object) -> dict[str, object]:
@@ -79,6 +86,7 @@ def _row(item: _Item, kind: str, status: str, reason: str | None = None, **extra
         "discovered_title": item.discovered.title if item.discovered else None,
         "discovered_published": item.discovered.published if item.discovered else None,
         "status": status,
+        "outcome": "ok" if status == "fetched" else "error",
         "reason": reason,
         "http_status": None,
         "content_type": None,
@@ -101,7 +109,7 @@ def _discover_remote(
         try:
             resp = fetcher.get(doc_url)
             if resp.status != 200:
-                raise FetchError(f"HTTP {resp.status}")
+                raise FetchError(f"HTTP {resp.status}", "http_error")
             body = resp.body
             if body[:2] == b"\x1f\x8b":  # .xml.gz sitemaps come as gzip files, not gzip transfer encoding
                 body = gunzip_capped(body, max_bytes)
@@ -113,8 +121,11 @@ def _discover_remote(
                     if depth < MAX_SITEMAP_DEPTH:
                         queue.extend((e.url, depth + 1) for e in entries)
                     continue
-        except (FetchError, FeedError) as exc:
-            failures.append(_row(doc_item, "feed", "error", f"discovery failed: {exc}"))
+        except FetchError as exc:
+            failures.append(_row(doc_item, "feed", "error", f"discovery failed: {exc}", outcome=exc.outcome))
+            continue
+        except FeedError as exc:
+            failures.append(_row(doc_item, "feed", "error", f"discovery failed: {exc}", outcome="parse_error"))
             continue
         for entry in entries:
             entry = replace(entry, url=_absolute(doc_url, entry.url))
@@ -125,6 +136,7 @@ def _discover_remote(
                         "page",
                         "error",
                         "listed URL is not http(s)",
+                        outcome="blocked",
                     )
                 )
                 continue
@@ -166,10 +178,20 @@ def _fetch_one(item: _Item, fetcher: Fetcher, max_bytes: int) -> dict[str, objec
             return _row(item, "page", "fetched", body=body, content_type=ctype)
         assert item.url is not None
         resp = fetcher.get(item.url)
-    except (FetchError, OSError, ValueError) as exc:
-        return _row(item, "page", "error", str(exc))
+    except FetchError as exc:
+        return _row(item, "page", "error", str(exc), outcome=exc.outcome)
+    except OSError as exc:
+        return _row(item, "page", "error", str(exc), outcome="file_error")
+    except ValueError as exc:
+        return _row(item, "page", "error", str(exc), outcome="blocked")
     if resp.status != 200:
-        return _row(item, "page", "error", f"HTTP {resp.status}", http_status=resp.status)
+        return _row(item, "page", "error", f"HTTP {resp.status}", http_status=resp.status, outcome="http_error")
+    media_type = resp.content_type.split(";", 1)[0].strip().lower()
+    if media_type not in PAGE_MEDIA_TYPES:
+        return _row(
+            item, "page", "error", f"not a page: content type {media_type!r}", http_status=resp.status,
+            content_type=resp.content_type, outcome="wrong_content_type",
+        )  # fmt: skip
     return _row(item, "page", "fetched", http_status=resp.status, content_type=resp.content_type, body=resp.body)
 
 
@@ -219,7 +241,8 @@ def _discover_file_listing(source: Source, failures: list[dict[str, object]]) ->
         data = source.path.read_bytes()
         entries = parse_url_list(data) if source.kind == "urls" else parse_feed(data)[1]
     except (OSError, FeedError) as exc:
-        failures.append(_row(item, "feed", "error", f"discovery failed: {exc}"))
+        outcome = "parse_error" if isinstance(exc, FeedError) else "file_error"
+        failures.append(_row(item, "feed", "error", f"discovery failed: {exc}", outcome=outcome))
         return []
     return [
         _Item(item_id_for_url(e.url), source, e.url, discovered_via=str(source.path), discovered=e)

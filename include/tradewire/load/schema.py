@@ -103,6 +103,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (2, "fetch_log.outcome: the category of the latest fetch", "ALTER TABLE fetch_log ADD COLUMN outcome VARCHAR"),
 ]
 
 TABLES = (

@@ -256,6 +256,7 @@ def _write_fetch_log(
             "duplicate_of",
             "http_status",
             "content_type",
+            "outcome",
             pl.lit(now).alias("seen_at"),
             pl.lit(run_id).alias("run_id"),
         )
@@ -263,16 +264,19 @@ def _write_fetch_log(
     con.register("log_batch", outcome.to_arrow())
     con.execute(
         """
-        INSERT INTO fetch_log
+        INSERT INTO fetch_log (item_id, source_id, item_kind, url, path, status, reason, page_type, article_id,
+                               duplicate_of, http_status, content_type, first_seen_at, last_fetched_at, last_run_id,
+                               outcome)
         SELECT item_id, source_id, item_kind, url, path, status, reason, page_type, article_id, duplicate_of,
-               http_status, content_type, seen_at, seen_at, run_id
+               http_status, content_type, seen_at, seen_at, run_id, outcome
         FROM log_batch
         ON CONFLICT (item_id) DO UPDATE SET
             source_id = excluded.source_id, item_kind = excluded.item_kind, url = excluded.url, path = excluded.path,
             status = excluded.status, reason = excluded.reason, page_type = excluded.page_type,
             article_id = excluded.article_id, duplicate_of = excluded.duplicate_of,
             http_status = excluded.http_status, content_type = excluded.content_type,
-            last_fetched_at = excluded.last_fetched_at, last_run_id = excluded.last_run_id
+            last_fetched_at = excluded.last_fetched_at, last_run_id = excluded.last_run_id,
+            outcome = excluded.outcome
         """
     )
     con.unregister("log_batch")
