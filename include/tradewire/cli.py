@@ -174,6 +174,53 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fetch(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    import polars as pl
+
+    from tradewire.fetch.run import fetch_sources, make_fetcher
+    from tradewire.settings import Settings
+    from tradewire.sources import SourcesError, load_sources
+
+    settings = Settings.from_env()
+    sources_file = Path(args.sources).resolve() if args.sources else settings.sources_file
+    settings = dataclasses.replace(settings, sources_file=sources_file)
+    try:
+        config = load_sources(sources_file)
+    except SourcesError as exc:
+        print(f"tradewire: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    fetcher = make_fetcher(settings, config)
+    try:
+        parquet = fetch_sources(
+            config, fetcher, out / "fetch.parquet", settings.max_bytes, set(args.source or []) or None
+        )
+    finally:
+        close = getattr(fetcher, "close", None)
+        if close:
+            close()
+    frame = pl.read_parquet(parquet, columns=["source", "item_kind", "outcome"])
+    by_source: dict[str, dict[str, int]] = {
+        str(source): dict(sorted(group.group_by("outcome").len().iter_rows()))
+        for (source,), group in frame.group_by("source", maintain_order=True)
+    }
+    report = {
+        "sources_file": str(sources_file),
+        "items": frame.height,
+        "outcomes": dict(sorted(frame.group_by("outcome").len().iter_rows())),
+        "by_source": by_source,
+    }
+    (out / "fetch_report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"{report['items']} items from {sources_file}")
+    for source, outcomes in by_source.items():
+        print(f"  {source:<28}" + ", ".join(f"{k} {v}" for k, v in outcomes.items()))
+    print(f"wrote {parquet} and {out / 'fetch_report.json'}")
+    return 0
+
+
 def cmd_check_sources(args: argparse.Namespace) -> int:
     from tradewire.settings import Settings
     from tradewire.sources import SourcesError, load_sources
@@ -203,9 +250,16 @@ def build_parser() -> argparse.ArgumentParser:
     r.set_defaults(func=cmd_run)
     s = sub.add_parser("summary", help="print the latest run's ledger, table counts and queries to try")
     s.set_defaults(func=cmd_summary)
-    c = sub.add_parser("check-sources", help="check a sources YAML file and list its sources")
-    c.add_argument("file", nargs="?")
+    src = sub.add_parser("sources", help="work with sources files")
+    src_sub = src.add_subparsers(dest="sources_command", required=True)
+    c = src_sub.add_parser("check", help="check a sources YAML file and list its sources; errors name the line")
+    c.add_argument("file", nargs="?", help="default: $TRADEWIRE_SOURCES or the bundled sample")
     c.set_defaults(func=cmd_check_sources)
+    f = sub.add_parser("fetch", help="run the fetch stage alone into a folder (Parquet and fetch_report.json)")
+    f.add_argument("--sources", default=None, help="sources YAML (default: $TRADEWIRE_SOURCES or the sample)")
+    f.add_argument("--out", required=True, help="output folder")
+    f.add_argument("--source", action="append", help="only this source (repeatable)")
+    f.set_defaults(func=cmd_fetch)
     return parser
 
 
