@@ -150,19 +150,21 @@ def cmd_summary(args: argparse.Namespace) -> int:
         labels = [
             ("run", "run_id"),
             ("items discovered", "items_discovered"),
-            ("pages fetched", "pages_fetched"),
-            ("fetch errors", "fetch_errors"),
-            ("articles loaded", "articles_loaded"),
-            ("  of which new", "articles_new"),
-            ("duplicates", "duplicates"),
-            ("not articles (skipped)", "not_articles"),
-            ("quarantined", "quarantined"),
-            ("extraction failed", "extraction_failed"),
+            ("  already known", "already_known"),
+            ("  fetch errors", "fetch_errors"),
+            ("  pages fetched", "pages_fetched"),
+            ("    articles loaded", "articles_loaded"),
+            ("      of which new", "articles_new"),
+            ("    duplicates", "duplicates"),
+            ("    not articles", "not_articles"),
+            ("    quarantined", "quarantined"),
+            ("    extraction failed", "extraction_failed"),
+            ("feeds that failed", "feeds_failed"),
         ]
         for label, key in labels:
-            print(f"{label:<26}{ledger.get(key)}")
-    print(f"{'warehouse':<26}{settings.warehouse_path}")
-    print(f"{'snapshot (read-only)':<26}{settings.snapshot_path}")
+            print(f"{label:<28}{ledger.get(key)}")
+    print(f"{'warehouse':<28}{settings.warehouse_path}")
+    print(f"{'snapshot (read-only)':<28}{settings.snapshot_path}")
     print("\nRows per table:")
     for table, count in table_counts(settings.warehouse_path).items():
         print(f"  {table:<24}{count}")

@@ -18,14 +18,17 @@ log = logging.getLogger(__name__)
 
 def fetch_stage(run_id: str, settings: Settings | None = None, only: list[str] | None = None) -> str:
     from tradewire.fetch.run import fetch_sources, make_fetcher
+    from tradewire.fetch.state import read_known_state
 
     settings = settings or Settings.from_env()
     config = load_sources(settings.sources_file)
     fetcher = make_fetcher(settings, config)
+    known = read_known_state(settings.snapshot_path)  # the snapshot: fetching never waits on the writer
     try:
         out = fetch_sources(
-            config, fetcher, settings.run_dir(run_id) / "fetch.parquet", settings.max_bytes, set(only) if only else None
-        )
+            config, fetcher, settings.run_dir(run_id) / "fetch.parquet", settings.max_bytes,
+            set(only) if only else None, known=known,
+        )  # fmt: skip
     finally:
         close = getattr(fetcher, "close", None)
         if close:

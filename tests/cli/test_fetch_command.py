@@ -23,8 +23,9 @@ def test_fetch_writes_parquet_and_report(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     report = json.loads((out / "fetch_report.json").read_text())
     frame = pl.read_parquet(out / "fetch.parquet")
-    assert report["items"] == frame.height == 39
-    assert report["outcomes"] == {"ok": 39}
+    assert report["items"] == frame.height == 39 + 5  # pages and the feeds that listed them
+    assert frame.filter(pl.col("item_kind") == "page").height == 39
+    assert report["outcomes"] == {"ok": 44}
     assert report["by_source"]["saved-dumps"] == {"ok": 4}
 
 

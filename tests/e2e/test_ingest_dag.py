@@ -52,10 +52,7 @@ def test_dag_runs_twice_with_identical_tables(airflow_env: dict[str, str]) -> No
     print("after run 1:", first)
     print("after run 2:", second)
     assert first["articles"] >= 30
-    assert {k: v for k, v in first.items() if k != "dq_results"} == {
-        k: v for k, v in second.items() if k != "dq_results"
-    }
-    assert second["dq_results"] == 2 * first["dq_results"]
+    assert first == second  # the second run found nothing new, so it changed nothing
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         for table, key in KEYS.items():

@@ -33,10 +33,21 @@ def http_fetcher(timeout: float = 10.0) -> HttpFetcher:
 
 
 def run(config: SourcesConfig, fetcher: Any, out: Path, **kwargs: Any) -> pl.DataFrame:
+    """The pages and the failures of a fetch run (feeds read successfully are rows too; see test_feed_rows)."""
     assert fetch_sources(config, fetcher, out, **kwargs) == out
     frame = pl.read_parquet(out)
     assert frame.schema == FETCH_SCHEMA
-    return frame
+    return frame.filter((pl.col("item_kind") == "page") | (pl.col("status") == "error"))
+
+
+def test_feed_rows_carry_validators_for_the_next_run(tmp_path: Path) -> None:
+    config = load_sources(SAMPLE_YAML)
+    out = tmp_path / "fetch.parquet"
+    fetch_sources(config, MirrorFetcher(config.mirror), out)  # type: ignore[arg-type]
+    feeds = pl.read_parquet(out).filter(pl.col("item_kind") == "feed")
+    assert set(feeds["status"]) == {"fetched"} and set(feeds["outcome"]) == {"ok"}
+    assert feeds.height == 5  # RSS, sitemap index, news sitemap, WordPress RSS, Atom
+    assert feeds["content_hash"].null_count() == 0
 
 
 def write_sources(folder: Path, sources: list[dict[str, Any]], name: str = "sources.yaml") -> SourcesConfig:

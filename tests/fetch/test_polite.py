@@ -153,6 +153,7 @@ def test_fetch_outcomes_are_recorded_and_nothing_else_is_lost(server: Loopback, 
     frame = pl.read_parquet(fetch_sources(load_sources(path), fetcher, tmp_path / "fetch.parquet"))
     outcomes = dict(zip(frame["url"], frame["outcome"], strict=True))
     assert outcomes == {
+        server.url("/feed.xml"): "ok",
         urls["good"]: "ok",
         urls["pdf"]: "wrong_content_type",
         urls["gone"]: "http_error",

@@ -14,7 +14,7 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -48,7 +48,9 @@ class Response:
 
 
 class Fetcher(Protocol):
-    def get(self, url: str) -> Response: ...
+    def get(self, url: str, headers: Mapping[str, str] | None = None) -> Response:
+        """GET a URL; headers are request headers such as If-None-Match for conditional requests."""
+        ...
 
 
 def _is_private(address: str) -> bool:
@@ -205,20 +207,22 @@ class HttpFetcher:
     def close(self) -> None:
         self._client.close()
 
-    def get(self, url: str) -> Response:
+    def get(self, url: str, headers: Mapping[str, str] | None = None) -> Response:
         deadline = time.monotonic() + self.timeout
         _deadline.at = deadline
         try:
-            return self._get(url, deadline)
+            return self._get(url, deadline, dict(headers or {}))
         finally:
             _deadline.at = None
 
-    def _get(self, url: str, deadline: float) -> Response:
+    def _get(self, url: str, deadline: float, extra_headers: dict[str, str]) -> Response:
         for _ in range(MAX_REDIRECTS + 1):
             address = check_public(url, self.allow_hosts)
             target, headers, extensions = _pinned(url, address)
             try:
-                request = self._client.build_request("GET", target, headers=headers, extensions=extensions)
+                request = self._client.build_request(
+                    "GET", target, headers={**extra_headers, **headers}, extensions=extensions
+                )
                 resp = self._client.send(request, stream=True)
                 try:
                     if resp.is_redirect and "location" in resp.headers:
@@ -264,7 +268,7 @@ class MirrorFetcher:
         self.root = root.resolve()
         self.max_bytes = max_bytes
 
-    def get(self, url: str) -> Response:
+    def get(self, url: str, headers: Mapping[str, str] | None = None) -> Response:
         _, host, _ = _split(url)
         parts = urlsplit(url)
         rel = unquote(parts.path).lstrip("/")

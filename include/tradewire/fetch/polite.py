@@ -10,7 +10,7 @@ import email.utils
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
@@ -63,11 +63,11 @@ class RetryingFetcher:
     def _backoff(self, attempt: int) -> float:
         return self.rng.uniform(0, min(self.max_delay, self.base_delay * 2**attempt))
 
-    def get(self, url: str) -> Response:
+    def get(self, url: str, headers: Mapping[str, str] | None = None) -> Response:
         for attempt in range(self.attempts):
             last = attempt == self.attempts - 1
             try:
-                response = self.inner.get(url)
+                response = self.inner.get(url, headers)
             except FetchError as exc:
                 if last or exc.outcome not in RETRY_OUTCOMES:
                     raise
@@ -128,10 +128,10 @@ class RobotsFetcher:
             return rules
         return rules.can_fetch(self.agent, url)
 
-    def get(self, url: str) -> Response:
+    def get(self, url: str, headers: Mapping[str, str] | None = None) -> Response:
         if not self.allowed(url):
             raise FetchError("disallowed by robots.txt", "robots")
-        return self.inner.get(url)
+        return self.inner.get(url, headers)
 
     def close(self) -> None:
         close = getattr(self.inner, "close", None)

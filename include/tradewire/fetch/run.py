@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +17,8 @@ import polars as pl
 from tradewire.fetch.feeds import Discovered, FeedError, parse_feed, parse_url_list
 from tradewire.fetch.http import Fetcher, FetchError, HttpFetcher, MirrorFetcher, gunzip_capped
 from tradewire.fetch.polite import RetryingFetcher, RobotsFetcher
-from tradewire.ids import item_id_for_file, item_id_for_url, normalize_url
+from tradewire.fetch.state import KnownItem, KnownState
+from tradewire.ids import item_id_for_file, item_id_for_url, normalize_url, short_hash
 from tradewire.settings import Settings
 from tradewire.sources import Source, SourcesConfig
 from tradewire.staging import write_stage_output
@@ -38,13 +41,16 @@ FETCH_SCHEMA = pl.Schema(
         "discovered_via": pl.String(),
         "discovered_title": pl.String(),
         "discovered_published": pl.String(),
-        "status": pl.String(),  # fetched | error
+        "status": pl.String(),  # fetched | not_modified | error
         # ok | blocked | dns | timeout | too_large | connection | redirects | http_error | robots
         # | wrong_content_type | bad_encoding | parse_error | file_error
         "outcome": pl.String(),
         "reason": pl.String(),
         "http_status": pl.Int32(),
         "content_type": pl.String(),
+        "etag": pl.String(),
+        "last_modified": pl.String(),
+        "content_hash": pl.String(),
         "fetched_at": pl.Datetime("us", "UTC"),
         "body": pl.Binary(),
     }
@@ -59,6 +65,10 @@ class _Item:
     path: str | None = None
     discovered_via: str | None = None
     discovered: Discovered | None = None
+
+
+def content_hash(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
 
 
 def make_fetcher(settings: Settings, config: SourcesConfig) -> Fetcher:
@@ -86,10 +96,13 @@ def _row(item: _Item, kind: str, status: str, reason: str | None = None, **extra
         "discovered_title": item.discovered.title if item.discovered else None,
         "discovered_published": item.discovered.published if item.discovered else None,
         "status": status,
-        "outcome": "ok" if status == "fetched" else "error",
+        "outcome": {"fetched": "ok", "not_modified": "not_modified"}.get(status, "error"),
         "reason": reason,
         "http_status": None,
         "content_type": None,
+        "etag": None,
+        "last_modified": None,
+        "content_hash": None,
         "fetched_at": datetime.now(UTC),
         "body": None,
     }
@@ -98,7 +111,7 @@ def _row(item: _Item, kind: str, status: str, reason: str | None = None, **extra
 
 
 def _discover_remote(
-    source: Source, fetcher: Fetcher, failures: list[dict[str, object]], max_bytes: int
+    source: Source, fetcher: Fetcher, doc_rows: list[dict[str, object]], max_bytes: int, known: KnownState
 ) -> list[_Item]:
     assert source.url is not None
     items: list[_Item] = []
@@ -107,7 +120,18 @@ def _discover_remote(
         doc_url, depth = queue.pop(0)
         doc_item = _Item(item_id=item_id_for_url(doc_url), source=source, url=doc_url, discovered_via=source.url)
         try:
-            resp = fetcher.get(doc_url)
+            resp = fetcher.get(doc_url, known.conditional_headers(doc_item.item_id) or None)
+            if resp.status == 304:
+                previous = known.items.get(doc_item.item_id) or KnownItem("listed")
+                doc_rows.append(
+                    _row(
+                        doc_item, "feed", "not_modified", http_status=304,
+                        etag=resp.headers.get("etag") or previous.etag,
+                        last_modified=resp.headers.get("last-modified") or previous.last_modified,
+                        content_hash=previous.content_hash,
+                    )
+                )  # fmt: skip
+                continue
             if resp.status != 200:
                 raise FetchError(f"HTTP {resp.status}", "http_error")
             body = resp.body
@@ -117,22 +141,29 @@ def _discover_remote(
                 entries = parse_url_list(body)
             else:
                 kind, entries = parse_feed(body)
-                if kind == "sitemap_index":
-                    if depth < MAX_SITEMAP_DEPTH:
-                        queue.extend((e.url, depth + 1) for e in entries)
-                    continue
         except FetchError as exc:
-            failures.append(_row(doc_item, "feed", "error", f"discovery failed: {exc}", outcome=exc.outcome))
+            doc_rows.append(_row(doc_item, "feed", "error", f"discovery failed: {exc}", outcome=exc.outcome))
             continue
         except FeedError as exc:
-            failures.append(_row(doc_item, "feed", "error", f"discovery failed: {exc}", outcome="parse_error"))
+            doc_rows.append(_row(doc_item, "feed", "error", f"discovery failed: {exc}", outcome="parse_error"))
+            continue
+        doc_rows.append(
+            _row(
+                doc_item, "feed", "fetched", http_status=resp.status, content_type=resp.content_type,
+                etag=resp.headers.get("etag"), last_modified=resp.headers.get("last-modified"),
+                content_hash=content_hash(body), reason=f"{len(entries)} entries",
+            )
+        )  # fmt: skip
+        if source.kind != "urls" and kind == "sitemap_index":
+            if depth < MAX_SITEMAP_DEPTH:
+                queue.extend((e.url, depth + 1) for e in entries)
             continue
         for entry in entries:
             entry = replace(entry, url=_absolute(doc_url, entry.url))
             if not entry.url.startswith(("http://", "https://")):
-                failures.append(
+                doc_rows.append(
                     _row(
-                        _Item(item_id_for_url(doc_url + "#" + entry.url), source, entry.url, discovered_via=doc_url),
+                        _Item(short_hash(f"unusable:{doc_url} {entry.url}"), source, entry.url, discovered_via=doc_url),
                         "page",
                         "error",
                         "listed URL is not http(s)",
@@ -165,17 +196,21 @@ def _discover_local(source: Source) -> list[_Item]:
     return items[: source.max_items]
 
 
-def _fetch_one(item: _Item, fetcher: Fetcher, max_bytes: int) -> dict[str, object]:
+def _fetch_one(item: _Item, fetcher: Fetcher, max_bytes: int, known: KnownState) -> dict[str, object] | None:
+    """Fetch one page; None when it is a local file whose content is settled and unchanged."""
     try:
         if item.path is not None:
             file = Path(item.path)
             if file.stat().st_size > max_bytes:
-                return _row(item, "page", "error", f"file larger than {max_bytes} bytes")
+                return _row(item, "page", "error", f"file larger than {max_bytes} bytes", outcome="too_large")
             body = file.read_bytes()
             if file.name.endswith(".gz"):
                 body = gunzip_capped(body, max_bytes)
+            digest = content_hash(body)
+            if known.settled(item.item_id, digest):
+                return None
             ctype = "text/plain" if file.name.endswith(".txt") else "text/html"
-            return _row(item, "page", "fetched", body=body, content_type=ctype)
+            return _row(item, "page", "fetched", body=body, content_type=ctype, content_hash=digest)
         assert item.url is not None
         resp = fetcher.get(item.url)
     except FetchError as exc:
@@ -192,7 +227,11 @@ def _fetch_one(item: _Item, fetcher: Fetcher, max_bytes: int) -> dict[str, objec
             item, "page", "error", f"not a page: content type {media_type!r}", http_status=resp.status,
             content_type=resp.content_type, outcome="wrong_content_type",
         )  # fmt: skip
-    return _row(item, "page", "fetched", http_status=resp.status, content_type=resp.content_type, body=resp.body)
+    return _row(
+        item, "page", "fetched", http_status=resp.status, content_type=resp.content_type, body=resp.body,
+        etag=resp.headers.get("etag"), last_modified=resp.headers.get("last-modified"),
+        content_hash=content_hash(resp.body),
+    )  # fmt: skip
 
 
 def _unique(items: Iterable[_Item]) -> Iterator[_Item]:
@@ -211,30 +250,37 @@ def fetch_sources(
     max_bytes: int = 5_000_000,
     only: set[str] | None = None,
     workers: int = 4,
+    known: KnownState | None = None,
 ) -> Path:
-    """Discover and fetch every enabled source; write the fetch Parquet and return its path."""
-    failures: list[dict[str, object]] = []
+    """Discover and fetch every enabled source; write the fetch Parquet and return its path.
+
+    Pages whose fate earlier runs settled (see `known`) are not fetched again; the count of
+    discovered and already-known pages goes to fetch_summary.json beside the Parquet.
+    """
+    known = known or KnownState()
+    doc_rows: list[dict[str, object]] = []
     discovered: list[_Item] = []
     for source in config.enabled(only):
         if source.kind == "local":
             discovered.extend(_discover_local(source))
         elif source.path is not None:  # a feed or URL list saved on disk
-            discovered.extend(_discover_file_listing(source, failures))
+            discovered.extend(_discover_file_listing(source, doc_rows))
         else:
-            discovered.extend(_discover_remote(source, fetcher, failures, max_bytes))
+            discovered.extend(_discover_remote(source, fetcher, doc_rows, max_bytes, known))
     items = list(_unique(discovered))
+    to_fetch = [it for it in items if it.path is not None or not known.settled(it.item_id)]
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        rows = list(pool.map(lambda it: _fetch_one(it, fetcher, max_bytes), items))
-    frame = pl.DataFrame(rows + failures, schema=FETCH_SCHEMA, orient="row")
+        fetched = [r for r in pool.map(lambda it: _fetch_one(it, fetcher, max_bytes, known), to_fetch) if r]
+    frame = pl.DataFrame(fetched + doc_rows, schema=FETCH_SCHEMA, orient="row")
     frame = frame.unique(subset="item_id", keep="first", maintain_order=True)
     write_stage_output(frame, out_path)
-    log.info(
-        "fetch: %d items (%d errors) -> %s", frame.height, frame.filter(pl.col("status") == "error").height, out_path
-    )
+    summary = {"pages_discovered": len(items), "already_known": len(items) - len(fetched)}
+    (out_path.parent / "fetch_summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    log.info("fetch: %s; %d rows -> %s", summary, frame.height, out_path)
     return out_path
 
 
-def _discover_file_listing(source: Source, failures: list[dict[str, object]]) -> list[_Item]:
+def _discover_file_listing(source: Source, doc_rows: list[dict[str, object]]) -> list[_Item]:
     assert source.path is not None
     item = _Item(item_id_for_file(source.name, source.path.name), source, path=str(source.path))
     try:
@@ -242,7 +288,7 @@ def _discover_file_listing(source: Source, failures: list[dict[str, object]]) ->
         entries = parse_url_list(data) if source.kind == "urls" else parse_feed(data)[1]
     except (OSError, FeedError) as exc:
         outcome = "parse_error" if isinstance(exc, FeedError) else "file_error"
-        failures.append(_row(item, "feed", "error", f"discovery failed: {exc}", outcome=outcome))
+        doc_rows.append(_row(item, "feed", "error", f"discovery failed: {exc}", outcome=outcome))
         return []
     return [
         _Item(item_id_for_url(e.url), source, e.url, discovered_via=str(source.path), discovered=e)

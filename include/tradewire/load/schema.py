@@ -104,6 +104,15 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         """,
     ),
     (2, "fetch_log.outcome: the category of the latest fetch", "ALTER TABLE fetch_log ADD COLUMN outcome VARCHAR"),
+    (
+        3,
+        "fetch_log validators and content hash, for conditional and incremental fetching",
+        """
+        ALTER TABLE fetch_log ADD COLUMN etag VARCHAR;
+        ALTER TABLE fetch_log ADD COLUMN last_modified VARCHAR;
+        ALTER TABLE fetch_log ADD COLUMN content_hash VARCHAR;
+        """,
+    ),
 ]
 
 TABLES = (

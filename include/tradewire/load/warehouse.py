@@ -25,11 +25,17 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Ledger:
-    """What happened to every item of a run; the numbers add up to items_discovered."""
+    """What happened to every page a run discovered. The numbers add up:
+
+    items_discovered = already_known + fetch_errors + pages_fetched
+    pages_fetched = articles_loaded + duplicates + not_articles + quarantined + extraction_failed
+    """
 
     run_id: str
     items_discovered: int = 0
+    already_known: int = 0
     fetch_errors: int = 0
+    feeds_failed: int = 0
     pages_fetched: int = 0
     articles_loaded: int = 0
     articles_new: int = 0
@@ -147,10 +153,14 @@ def load_run(
     finally:
         con.close()
     page_rows = fetched.filter(pl.col("item_kind") == "page")
+    summary_file = fetch_path.parent / "fetch_summary.json"
+    summary = json.loads(summary_file.read_text()) if summary_file.exists() else {}
     ledger = Ledger(
         run_id=run_id,
-        items_discovered=page_rows.height,
-        fetch_errors=fetched.filter(pl.col("status") == "error").height,
+        items_discovered=int(summary.get("pages_discovered", page_rows.height)),
+        already_known=int(summary.get("already_known", 0)),
+        fetch_errors=page_rows.filter(pl.col("status") == "error").height,
+        feeds_failed=fetched.filter((pl.col("item_kind") == "feed") & (pl.col("status") == "error")).height,
         pages_fetched=page_rows.filter(pl.col("status") == "fetched").height,
         articles_loaded=canonical.height,
         articles_new=canonical.filter(~pl.col("article_id").is_in(list(existing))).height,
@@ -229,6 +239,8 @@ def _write_fetch_log(
         .with_columns(
             pl.when(pl.col("status") == "error")
             .then(pl.lit("error"))
+            .when(pl.col("item_kind") == "feed")
+            .then(pl.when(pl.col("status") == "not_modified").then(pl.lit("not_modified")).otherwise(pl.lit("listed")))
             .when(pl.col("page_type") == "failed")
             .then(pl.lit("failed"))
             .when(pl.col("page_type") != "article")
@@ -257,6 +269,9 @@ def _write_fetch_log(
             "http_status",
             "content_type",
             "outcome",
+            "etag",
+            "last_modified",
+            "content_hash",
             pl.lit(now).alias("seen_at"),
             pl.lit(run_id).alias("run_id"),
         )
@@ -266,9 +281,9 @@ def _write_fetch_log(
         """
         INSERT INTO fetch_log (item_id, source_id, item_kind, url, path, status, reason, page_type, article_id,
                                duplicate_of, http_status, content_type, first_seen_at, last_fetched_at, last_run_id,
-                               outcome)
+                               outcome, etag, last_modified, content_hash)
         SELECT item_id, source_id, item_kind, url, path, status, reason, page_type, article_id, duplicate_of,
-               http_status, content_type, seen_at, seen_at, run_id, outcome
+               http_status, content_type, seen_at, seen_at, run_id, outcome, etag, last_modified, content_hash
         FROM log_batch
         ON CONFLICT (item_id) DO UPDATE SET
             source_id = excluded.source_id, item_kind = excluded.item_kind, url = excluded.url, path = excluded.path,
@@ -276,7 +291,10 @@ def _write_fetch_log(
             article_id = excluded.article_id, duplicate_of = excluded.duplicate_of,
             http_status = excluded.http_status, content_type = excluded.content_type,
             last_fetched_at = excluded.last_fetched_at, last_run_id = excluded.last_run_id,
-            outcome = excluded.outcome
+            outcome = excluded.outcome,
+            etag = coalesce(excluded.etag, fetch_log.etag),
+            last_modified = coalesce(excluded.last_modified, fetch_log.last_modified),
+            content_hash = coalesce(excluded.content_hash, fetch_log.content_hash)
         """
     )
     con.unregister("log_batch")

@@ -66,6 +66,6 @@ def status_html(data: dict[str, Any]) -> str:
 
 
 _RUN_COLUMNS = (
-    "run_id", "items_discovered", "pages_fetched", "fetch_errors", "articles_loaded", "articles_new",
-    "duplicates", "not_articles", "quarantined", "extraction_failed",
+    "run_id", "items_discovered", "already_known", "fetch_errors", "pages_fetched", "articles_loaded",
+    "articles_new", "duplicates", "not_articles", "quarantined", "extraction_failed", "feeds_failed",
 )  # fmt: skip

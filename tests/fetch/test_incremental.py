@@ -1,0 +1,80 @@
+"""Incremental runs over real HTTP: conditional GET for feeds, settled pages never fetched again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from tradewire.load.warehouse import table_counts
+from tradewire.pipeline import run_all
+from tradewire.settings import Settings
+
+from .loopback import Loopback, send
+
+ARTICLE = (
+    "<html><head><title>{title}</title><meta property='og:type' content='article'></head><body><article>"
+    "<h1>{title}</h1>"
+    + "".join(
+        f"<p>In round {n} of the {{topic}} talks, officials argued about {{topic}} quotas.</p>" for n in range(12)
+    )
+    + "</article></body></html>"
+)
+
+
+@pytest.fixture
+def server() -> Iterator[Loopback]:
+    with Loopback() as srv:
+        yield srv
+
+
+def test_second_run_sends_conditional_requests_and_fetches_no_page(server: Loopback, tmp_path: Path) -> None:
+    topics = ["steel", "soybean", "semiconductor"]
+    pages = {
+        f"/news/{i}.html": ARTICLE.format(title=f"Trade story on {t}", topic=t).encode() for i, t in enumerate(topics)
+    }
+    items = "".join(f"<item><title>{p}</title><link>{server.url(p)}</link></item>" for p in pages)
+    feed = f"<rss version='2.0'><channel><title>t</title>{items}</channel></rss>".encode()
+    etag = '"feed-v1"'
+
+    def serve_feed(handler) -> None:  # type: ignore[no-untyped-def]
+        if handler.headers.get("If-None-Match") == etag:
+            send(handler, 304, b"", "application/rss+xml", {"ETag": etag})
+        else:
+            send(
+                handler,
+                200,
+                feed,
+                "application/rss+xml",
+                {"ETag": etag, "Last-Modified": "Mon, 03 Nov 2025 10:00:00 GMT"},
+            )
+
+    server.routes["/feed.xml"] = serve_feed
+    for path, body in pages.items():
+        server.routes[path] = lambda h, body=body: send(h, 200, body, "text/html; charset=utf-8")
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        yaml.safe_dump({"sources": [{"name": "loopback", "kind": "rss", "url": server.url("/feed.xml")}]})
+    )
+    settings = Settings.from_env(
+        {"TRADEWIRE_HOME": str(tmp_path / "home"), "TRADEWIRE_SOURCES": str(sources),
+         "TRADEWIRE_ALLOW_PRIVATE_HOSTS": "127.0.0.1"}
+    )  # fmt: skip
+    first = run_all("run-1", settings)
+    counts = table_counts(settings.warehouse_path)
+    requests_after_first = list(server.requests)
+    second = run_all("run-2", settings)
+    assert first["articles_loaded"] == 3 and counts["articles"] == 3
+    assert second["items_discovered"] == second["pages_fetched"] == 0  # the feed said 304: nothing to list
+    assert table_counts(settings.warehouse_path) == counts
+    new_requests = server.requests[len(requests_after_first) :]
+    assert new_requests == ["/robots.txt", "/feed.xml"]  # robots is read once per run, then only the feed
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        feed_row = con.execute("SELECT status, outcome, etag FROM fetch_log WHERE item_kind = 'feed'").fetchall()
+    finally:
+        con.close()
+    assert feed_row == [("not_modified", "not_modified", etag)]
