@@ -16,6 +16,10 @@ def test_names_short_forms_demonyms_and_capitals() -> None:
     assert found["CHN"] == 3 and found["USA"] == 3
 
 
+def test_a_form_shared_by_several_countries_goes_to_the_most_populous() -> None:
+    assert _iso("", "American and French officials met British envoys.") == {"USA": 1, "FRA": 1, "GBR": 1}
+
+
 def test_ambiguous_words_are_not_countries() -> None:
     found = _iso("", "Let us know. Chad Smith and Michael Jordan visited Georgia and New Mexico; turkey for dinner.")
     assert found == {}

