@@ -14,6 +14,7 @@ from trafilatura.settings import Document
 from tradewire.clean.authors import clean_authors
 from tradewire.clean.metadata import PageMeta, parse_datetime, read_meta
 
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([\w-]+)""", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.I)
 _ERROR_TITLE = re.compile(r"\b(404|page not found|not found|error 50\d|page (does not|doesn't) exist)\b", re.I)
 _PAYWALL = re.compile(
@@ -46,21 +47,41 @@ class HtmlArticle:
     reason: str | None = None
 
 
-def decode_html(data: bytes, content_type: str | None = None) -> str:
-    """Charset from the HTTP header, then the document, then UTF-8, then Windows-1252."""
-    candidates: list[str] = []
+# WHATWG's encoding labels: browsers decode these as the superset, and so must we
+_ENCODING_ALIASES = {
+    "iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252",
+    "shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis": "cp932", "windows-31j": "cp932",
+    "gb2312": "gb18030", "gbk": "gb18030", "euc-kr": "cp949", "ks_c_5601-1987": "cp949",
+}  # fmt: skip
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def _declared_encodings(data: bytes, content_type: str | None) -> list[str]:
+    found: list[str] = []
     if content_type and "charset=" in content_type.lower():
-        candidates.append(content_type.lower().split("charset=", 1)[1].split(";")[0].strip(" \"'"))
-    match = _META_CHARSET.search(data[:4096])
+        found.append(content_type.lower().split("charset=", 1)[1].split(";")[0].strip(" \"'"))
+    found += [name for bom, name in _BOMS if data.startswith(bom)]
+    match = _META_CHARSET.search(data[:4096]) or _XML_ENCODING.search(data[:200])
     if match:
-        candidates.append(match.group(1).decode("ascii", "ignore"))
-    candidates += ["utf-8", "cp1252"]
-    for encoding in candidates:
+        found.append(match.group(1).decode("ascii", "ignore").lower())
+    return [_ENCODING_ALIASES.get(name, name) for name in found]
+
+
+def decode_html(data: bytes, content_type: str | None = None) -> str:
+    """Charset from the HTTP header, then the document (BOM, meta, XML declaration), then UTF-8, then detection."""
+    for encoding in [*_declared_encodings(data, content_type), "utf-8"]:
         try:
             return data.decode(encoding)
         except (LookupError, UnicodeDecodeError):
             continue
-    return data.decode("utf-8", errors="replace")
+    from charset_normalizer import from_bytes
+
+    guess = from_bytes(data[:200_000]).best()
+    encoding = _ENCODING_ALIASES.get(guess.encoding, guess.encoding) if guess is not None else "cp1252"
+    try:
+        return data.decode(encoding, errors="replace")
+    except LookupError:
+        return data.decode("cp1252", errors="replace")
 
 
 def _strip_site_suffix(title: str, site_name: str | None) -> str:
