@@ -13,6 +13,8 @@
 | TRADEWIRE_INGEST_SCHEDULE | */30 * * * * | cron schedule of the tradewire_ingest DAG ("none" for manual runs only) |
 | TRADEWIRE_CLEAN_WORKERS | 2 | extraction worker processes per clean task |
 | TRADEWIRE_HTTP_ATTEMPTS | 3 | tries per URL on connection errors, timeouts, 429 and 5xx (backoff with jitter) |
+| TRADEWIRE_HOST_DELAY | 1.0 | minimum seconds between two requests to one host, across tasks on this machine |
+| TRADEWIRE_HOST_CONCURRENCY | 2 | requests in flight to one host at most |
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ class Settings:
     ingest_schedule: str | None = "*/30 * * * *"
     clean_workers: int = 2
     http_attempts: int = 3
+    host_delay: float = 1.0
+    host_concurrency: int = 2
 
     @property
     def warehouse_path(self) -> Path:
@@ -86,4 +90,6 @@ class Settings:
             ingest_schedule=_schedule(env.get("TRADEWIRE_INGEST_SCHEDULE", "*/30 * * * *")),
             clean_workers=max(1, int(env.get("TRADEWIRE_CLEAN_WORKERS", "2"))),
             http_attempts=max(1, int(env.get("TRADEWIRE_HTTP_ATTEMPTS", "3"))),
+            host_delay=max(0.0, float(env.get("TRADEWIRE_HOST_DELAY", "1.0"))),
+            host_concurrency=max(1, int(env.get("TRADEWIRE_HOST_CONCURRENCY", "2"))),
         )

@@ -61,7 +61,7 @@ def test_second_run_sends_conditional_requests_and_fetches_no_page(server: Loopb
     )
     settings = Settings.from_env(
         {"TRADEWIRE_HOME": str(tmp_path / "home"), "TRADEWIRE_SOURCES": str(sources),
-         "TRADEWIRE_ALLOW_PRIVATE_HOSTS": "127.0.0.1"}
+         "TRADEWIRE_ALLOW_PRIVATE_HOSTS": "127.0.0.1", "TRADEWIRE_HOST_DELAY": "0"}
     )  # fmt: skip
     first = run_all("run-1", settings)
     counts = table_counts(settings.warehouse_path)

@@ -7,11 +7,14 @@ any layer alone against a loopback server.
 from __future__ import annotations
 
 import email.utils
+import fcntl
 import random
 import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -132,6 +135,74 @@ class RobotsFetcher:
         if not self.allowed(url):
             raise FetchError("disallowed by robots.txt", "robots")
         return self.inner.get(url, headers)
+
+    def close(self) -> None:
+        close = getattr(self.inner, "close", None)
+        if close:
+            close()
+
+
+def _host_key(host: str) -> str:
+    return "".join(c if c.isalnum() or c in ".-" else "_" for c in host.lower()) or "_"
+
+
+class HostLimiter:
+    """At most `per_host` requests at a time to one host, at least `min_delay` seconds apart.
+
+    The slots and the pacing live in lock files under `lock_dir`, so the limits hold across
+    threads, processes and parallel Airflow tasks that share the data folder on one machine.
+    """
+
+    def __init__(
+        self,
+        inner: Fetcher,
+        lock_dir: Path,
+        min_delay: float = 1.0,
+        per_host: int = 2,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.inner = inner
+        self.lock_dir = lock_dir
+        self.min_delay = min_delay
+        self.per_host = max(1, per_host)
+        self.sleep = sleep
+        lock_dir.mkdir(parents=True, exist_ok=True)
+
+    def _take_slot(self, key: str) -> IO[str]:
+        while True:
+            for index in range(self.per_host):
+                handle = open(self.lock_dir / f"{key}.slot{index}", "a+")  # noqa: SIM115  # held until release
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    handle.close()
+                    continue
+                return handle
+            time.sleep(0.02)
+
+    def _pace(self, key: str) -> None:
+        with open(self.lock_dir / f"{key}.last", "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # one pacing decision at a time per host; released on close
+            handle.seek(0)
+            text = handle.read().strip()
+            last = float(text) if text else 0.0
+            wait = last + self.min_delay - time.time()
+            if wait > 0:
+                self.sleep(wait)
+            handle.seek(0)
+            handle.truncate()
+            handle.write(repr(time.time()))
+
+    def get(self, url: str, headers: Mapping[str, str] | None = None) -> Response:
+        key = _host_key(urlsplit(url).hostname or "")
+        slot = self._take_slot(key)
+        try:
+            if self.min_delay > 0:
+                self._pace(key)
+            return self.inner.get(url, headers)
+        finally:
+            fcntl.flock(slot, fcntl.LOCK_UN)
+            slot.close()
 
     def close(self) -> None:
         close = getattr(self.inner, "close", None)

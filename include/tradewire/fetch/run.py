@@ -16,7 +16,7 @@ import polars as pl
 
 from tradewire.fetch.feeds import Discovered, FeedError, parse_feed, parse_url_list
 from tradewire.fetch.http import Fetcher, FetchError, HttpFetcher, MirrorFetcher, gunzip_capped
-from tradewire.fetch.polite import RetryingFetcher, RobotsFetcher
+from tradewire.fetch.polite import HostLimiter, RetryingFetcher, RobotsFetcher
 from tradewire.fetch.state import KnownItem, KnownState
 from tradewire.ids import item_id_for_file, item_id_for_url, normalize_url, short_hash
 from tradewire.settings import Settings
@@ -81,7 +81,8 @@ def make_fetcher(settings: Settings, config: SourcesConfig) -> Fetcher:
         max_bytes=settings.max_bytes,
         allow_hosts=settings.allow_private_hosts,
     )
-    return RobotsFetcher(RetryingFetcher(client, attempts=settings.http_attempts), settings.user_agent)
+    paced = HostLimiter(client, settings.home / "locks" / "hosts", settings.host_delay, settings.host_concurrency)
+    return RobotsFetcher(RetryingFetcher(paced, attempts=settings.http_attempts), settings.user_agent)
 
 
 def _row(item: _Item, kind: str, status: str, reason: str | None = None, **extra: object) -> dict[str, object]:

@@ -1,0 +1,88 @@
+"""Per-host politeness: requests to one host are spaced and capped, across threads and processes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tradewire.fetch.http import HttpFetcher
+from tradewire.fetch.polite import HostLimiter
+
+from .loopback import Loopback, send
+
+LOCAL = ("127.0.0.1",)
+
+
+@pytest.fixture
+def server() -> Iterator[Loopback]:
+    with Loopback() as srv:
+        yield srv
+
+
+class Recorder:
+    """A route that notes when each request arrived and how many were in flight at once."""
+
+    def __init__(self, hold: float = 0.0) -> None:
+        self.hold = hold
+        self.arrivals: list[float] = []
+        self.in_flight = 0
+        self.most_in_flight = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, handler) -> None:  # type: ignore[no-untyped-def]
+        with self.lock:
+            self.arrivals.append(time.monotonic())
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        time.sleep(self.hold)
+        with self.lock:
+            self.in_flight -= 1
+        send(handler, 200, b"ok", "text/plain")
+
+
+def limiter(tmp_path: Path, delay: float, per_host: int) -> HostLimiter:
+    client = HttpFetcher(user_agent="TradewireTest/1", timeout=10, allow_hosts=LOCAL)
+    return HostLimiter(client, tmp_path / "locks", min_delay=delay, per_host=per_host)
+
+
+def test_requests_to_one_host_are_spaced(server: Loopback, tmp_path: Path) -> None:
+    recorder = Recorder()
+    server.routes["/a"] = recorder
+    fetcher = limiter(tmp_path, delay=0.25, per_host=4)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda _: fetcher.get(server.url("/a")), range(4)))
+    gaps = [b - a for a, b in zip(recorder.arrivals, recorder.arrivals[1:], strict=False)]
+    assert len(gaps) == 3 and min(gaps) >= 0.2  # at least the delay, less a little clock and scheduling slack
+
+
+def test_at_most_n_requests_in_flight_per_host(server: Loopback, tmp_path: Path) -> None:
+    recorder = Recorder(hold=0.3)
+    server.routes["/slow"] = recorder
+    fetcher = limiter(tmp_path, delay=0.0, per_host=2)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(lambda _: fetcher.get(server.url("/slow")), range(6)))
+    assert recorder.most_in_flight == 2
+    assert len(recorder.arrivals) == 6
+
+
+def test_limits_hold_across_processes(server: Loopback, tmp_path: Path) -> None:
+    recorder = Recorder(hold=0.3)
+    server.routes["/slow"] = recorder
+    code = (
+        "import sys; from pathlib import Path; from tradewire.fetch.http import HttpFetcher; "
+        "from tradewire.fetch.polite import HostLimiter; "
+        "f = HostLimiter(HttpFetcher('T/1', 10, allow_hosts=('127.0.0.1',)), Path(sys.argv[1]), 0.0, 1); "
+        "f.get(sys.argv[2])"
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "locks"), server.url("/slow")]) for _ in range(3)
+    ]
+    assert [p.wait(timeout=60) for p in procs] == [0, 0, 0]
+    assert recorder.most_in_flight == 1 and len(recorder.arrivals) == 3
