@@ -27,13 +27,30 @@ def fetch_stage(run_id: str, settings: Settings | None = None, only: list[str] |
     try:
         out = fetch_sources(
             config, fetcher, settings.run_dir(run_id) / "fetch.parquet", settings.max_bytes,
-            set(only) if only else None, known=known,
+            set(only) if only else None, known=known, archive_dir=settings.archive_dir,
         )  # fmt: skip
     finally:
         close = getattr(fetcher, "close", None)
         if close:
             close()
     return str(out)
+
+
+def archived_stage(
+    run_id: str,
+    since: str | None = None,
+    until: str | None = None,
+    sources: list[str] | None = None,
+    settings: Settings | None = None,
+) -> str:
+    """The reprocess DAG's first stage: pages from the raw archive instead of the network."""
+    from tradewire.fetch.reprocess import archived_pages
+
+    settings = settings or Settings.from_env()
+    if not settings.snapshot_path.exists():
+        raise FileNotFoundError(f"no snapshot at {settings.snapshot_path}: run tradewire_ingest first")
+    out = settings.run_dir(run_id) / "fetch.parquet"
+    return str(archived_pages(settings.snapshot_path, settings.archive_dir, out, since, until, sources))
 
 
 def clean_stage(fetch_path: str, run_id: str, settings: Settings | None = None) -> str:
@@ -95,10 +112,13 @@ def publish_stage(settings: Settings | None = None) -> str:
     return str(publish_snapshot(settings.warehouse_path, settings.snapshot_path, settings.snapshot_storage_version))
 
 
-def run_all(run_id: str, settings: Settings | None = None) -> dict[str, object]:
-    """All stages in order, in this process: for debugging and for users without Airflow."""
+def run_all(run_id: str, settings: Settings | None = None, from_archive: bool = False) -> dict[str, object]:
+    """All stages in order, in this process: for debugging and for users without Airflow.
+
+    With from_archive, pages come from the raw archive (as tradewire_reprocess does) instead of the sources.
+    """
     settings = settings or Settings.from_env()
-    fetched = fetch_stage(run_id, settings)
+    fetched = archived_stage(run_id, settings=settings) if from_archive else fetch_stage(run_id, settings)
     cleaned = clean_stage(fetched, run_id, settings)
     enriched = enrich_stage(cleaned, run_id, settings)
     validated = validate_stage(enriched, run_id, settings)

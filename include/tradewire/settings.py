@@ -67,6 +67,10 @@ class Settings:
         return self.home / "serving" / "tradewire.duckdb"
 
     @property
+    def archive_dir(self) -> Path:
+        return self.home / "archive"
+
+    @property
     def staging_dir(self) -> Path:
         return self.home / "staging"
 

@@ -50,6 +50,14 @@ def test_ingest_shape_and_writer_pool(dagbag) -> None:  # type: ignore[no-untype
     assert dag.get_task("publish_snapshot").outlets
 
 
+def test_reprocess_shape_params_and_writer_pool(dagbag) -> None:  # type: ignore[no-untyped-def]
+    dag = dagbag.dags["tradewire_reprocess"]
+    assert dag.schedule is None or str(dag.timetable.summary) in ("None", "Never")
+    assert set(dag.params.keys()) == {"since", "until", "sources"}
+    writers = {t.task_id for t in dag.tasks if t.pool == "tradewire_duckdb_writer"}
+    assert writers == {"load_warehouse", "publish_snapshot"}
+
+
 def test_dag_files_do_no_heavy_imports_at_parse_time() -> None:
     code = (
         "import runpy, sys; "

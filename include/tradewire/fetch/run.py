@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 
 import polars as pl
 
+from tradewire.fetch import archive
 from tradewire.fetch.feeds import Discovered, FeedError, parse_feed, parse_url_list
 from tradewire.fetch.http import Fetcher, FetchError, HttpFetcher, MirrorFetcher, gunzip_capped
 from tradewire.fetch.polite import HostLimiter, RetryingFetcher, RobotsFetcher
@@ -50,7 +51,9 @@ FETCH_SCHEMA = pl.Schema(
         "content_type": pl.String(),
         "etag": pl.String(),
         "last_modified": pl.String(),
-        "content_hash": pl.String(),
+        "content_hash": pl.String(),  # SHA-256 of the body: its name in the raw archive
+        "final_url": pl.String(),
+        "headers": pl.String(),  # response headers as JSON
         "fetched_at": pl.Datetime("us", "UTC"),
         "body": pl.Binary(),
     }
@@ -104,6 +107,8 @@ def _row(item: _Item, kind: str, status: str, reason: str | None = None, **extra
         "etag": None,
         "last_modified": None,
         "content_hash": None,
+        "final_url": None,
+        "headers": None,
         "fetched_at": datetime.now(UTC),
         "body": None,
     }
@@ -152,7 +157,8 @@ def _discover_remote(
             _row(
                 doc_item, "feed", "fetched", http_status=resp.status, content_type=resp.content_type,
                 etag=resp.headers.get("etag"), last_modified=resp.headers.get("last-modified"),
-                content_hash=content_hash(body), reason=f"{len(entries)} entries",
+                content_hash=content_hash(body), reason=f"{len(entries)} entries", body=body,
+                final_url=resp.url, headers=json.dumps(resp.headers),
             )
         )  # fmt: skip
         if source.kind != "urls" and kind == "sitemap_index":
@@ -231,7 +237,7 @@ def _fetch_one(item: _Item, fetcher: Fetcher, max_bytes: int, known: KnownState)
     return _row(
         item, "page", "fetched", http_status=resp.status, content_type=resp.content_type, body=resp.body,
         etag=resp.headers.get("etag"), last_modified=resp.headers.get("last-modified"),
-        content_hash=content_hash(resp.body),
+        content_hash=content_hash(resp.body), final_url=resp.url, headers=json.dumps(resp.headers),
     )  # fmt: skip
 
 
@@ -252,6 +258,7 @@ def fetch_sources(
     only: set[str] | None = None,
     workers: int = 4,
     known: KnownState | None = None,
+    archive_dir: Path | None = None,
 ) -> Path:
     """Discover and fetch every enabled source; write the fetch Parquet and return its path.
 
@@ -272,6 +279,10 @@ def fetch_sources(
     to_fetch = [it for it in items if it.path is not None or not known.settled(it.item_id)]
     with ThreadPoolExecutor(max_workers=workers) as pool:
         fetched = [r for r in pool.map(lambda it: _fetch_one(it, fetcher, max_bytes, known), to_fetch) if r]
+    if archive_dir is not None:
+        for row in fetched + doc_rows:
+            if row["status"] == "fetched" and isinstance(row["body"], bytes):
+                archive.store(archive_dir, row["body"])
     frame = pl.DataFrame(fetched + doc_rows, schema=FETCH_SCHEMA, orient="row")
     frame = frame.unique(subset="item_id", keep="first", maintain_order=True)
     write_stage_output(frame, out_path)

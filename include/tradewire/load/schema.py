@@ -113,6 +113,26 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE fetch_log ADD COLUMN content_hash VARCHAR;
         """,
     ),
+    (
+        4,
+        "raw_archive: the index of archived response bodies",
+        """
+        CREATE TABLE raw_archive (
+            item_id VARCHAR NOT NULL,
+            content_hash VARCHAR NOT NULL,
+            source_id VARCHAR NOT NULL,
+            item_kind VARCHAR NOT NULL,
+            url VARCHAR,
+            path VARCHAR,
+            final_url VARCHAR,
+            http_status INTEGER,
+            content_type VARCHAR,
+            headers JSON,
+            fetched_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (item_id, content_hash)
+        );
+        """,
+    ),
 ]
 
 TABLES = (
@@ -122,6 +142,7 @@ TABLES = (
     "article_countries",
     "article_topics",
     "fetch_log",
+    "raw_archive",
     "quarantine",
     "dq_results",
 )

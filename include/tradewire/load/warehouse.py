@@ -141,6 +141,7 @@ def load_run(
         _write_articles(con, canonical, now)
         _write_fetch_log(con, fetched, pages, batch, quarantined, run_id, now)
         _write_quarantine(con, quarantined, batch, run_id, now)
+        _write_archive_index(con, fetched)
         con.execute("DELETE FROM dq_results WHERE run_id = ?", [run_id])
         if dq.height:
             con.register("dq_batch", dq.to_arrow())
@@ -298,6 +299,18 @@ def _write_fetch_log(
         """
     )
     con.unregister("log_batch")
+
+
+def _write_archive_index(con: duckdb.DuckDBPyConnection, fetched: pl.DataFrame) -> None:
+    """One row per archived body of an item; the first fetch of a body is the one remembered."""
+    rows = fetched.filter((pl.col("status") == "fetched") & pl.col("content_hash").is_not_null()).select(
+        "item_id", "content_hash", pl.col("source").alias("source_id"), "item_kind", "url", "path", "final_url",
+        "http_status", "content_type", "headers", "fetched_at",
+    )  # fmt: skip
+    if rows.height:
+        con.register("archive_batch", rows.to_arrow())
+        con.execute("INSERT OR IGNORE INTO raw_archive BY NAME SELECT * FROM archive_batch")
+        con.unregister("archive_batch")
 
 
 def _write_quarantine(
