@@ -20,14 +20,11 @@ Rerunning any task or the whole run gives the same tables. The logic lives in `i
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pendulum
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import dag, task
+from tradewire_dag_parts import default_args, process_fetched
 
-from tradewire.settings import WRITER_POOL, Settings
-
-WAREHOUSE = Asset(name="tradewire_warehouse", uri="file:///tradewire/warehouse.duckdb")
+from tradewire.settings import Settings
 
 
 @dag(
@@ -38,14 +35,7 @@ WAREHOUSE = Asset(name="tradewire_warehouse", uri="file:///tradewire/warehouse.d
     max_active_runs=1,
     doc_md=__doc__,
     tags=["tradewire", "ingest"],
-    default_args={
-        "owner": "tradewire",
-        "retries": 2,
-        "retry_delay": timedelta(seconds=20),
-        "retry_exponential_backoff": True,
-        "max_retry_delay": timedelta(minutes=10),
-        "execution_timeout": timedelta(minutes=30),
-    },
+    default_args=default_args(),
 )
 def tradewire_ingest() -> None:
     @task
@@ -54,42 +44,7 @@ def tradewire_ingest() -> None:
 
         return fetch_stage(str(run_id))
 
-    @task
-    def clean_pages(fetch_path: str, run_id: str | None = None) -> str:
-        from tradewire.pipeline import clean_stage
-
-        return clean_stage(fetch_path, str(run_id))
-
-    @task
-    def enrich_articles(clean_path: str, run_id: str | None = None) -> str:
-        from tradewire.pipeline import enrich_stage
-
-        return enrich_stage(clean_path, str(run_id))
-
-    @task
-    def validate_articles(enriched_path: str, run_id: str | None = None) -> dict[str, str]:
-        from tradewire.pipeline import validate_stage
-
-        return validate_stage(enriched_path, str(run_id))
-
-    @task(pool=WRITER_POOL)
-    def load_warehouse(
-        fetch_path: str, enriched_path: str, validated: dict[str, str], run_id: str | None = None
-    ) -> dict[str, object]:
-        from tradewire.pipeline import load_stage
-
-        return load_stage(str(run_id), fetch_path, enriched_path, validated)
-
-    @task(pool=WRITER_POOL, outlets=[WAREHOUSE])
-    def publish_snapshot(ledger: dict[str, object]) -> str:
-        from tradewire.pipeline import publish_stage
-
-        return publish_stage()
-
-    fetched = fetch_items()
-    enriched = enrich_articles(clean_pages(fetched))
-    ledger = load_warehouse(fetched, enriched, validate_articles(enriched))
-    publish_snapshot(ledger)
+    process_fetched(fetch_items())
 
 
 tradewire_ingest()

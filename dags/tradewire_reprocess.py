@@ -25,8 +25,7 @@ from typing import Any
 
 import pendulum
 from airflow.sdk import Param, dag, task
-
-from tradewire.settings import WRITER_POOL
+from tradewire_dag_parts import default_args, process_fetched
 
 
 @dag(
@@ -42,14 +41,7 @@ from tradewire.settings import WRITER_POOL
         "until": Param(None, type=["null", "string"], format="date", description="last fetch day (YYYY-MM-DD)"),
         "sources": Param([], type="array", items={"type": "string"}, description="source names; empty for all"),
     },
-    default_args={
-        "owner": "tradewire",
-        "retries": 2,
-        "retry_delay": timedelta(seconds=20),
-        "retry_exponential_backoff": True,
-        "max_retry_delay": timedelta(minutes=10),
-        "execution_timeout": timedelta(minutes=60),
-    },
+    default_args=default_args(execution_timeout=timedelta(minutes=60)),
 )
 def tradewire_reprocess() -> None:
     @task
@@ -59,42 +51,7 @@ def tradewire_reprocess() -> None:
         params = params or {}
         return archived_stage(str(run_id), params.get("since"), params.get("until"), params.get("sources") or None)
 
-    @task
-    def clean_pages(fetch_path: str, run_id: str | None = None) -> str:
-        from tradewire.pipeline import clean_stage
-
-        return clean_stage(fetch_path, str(run_id))
-
-    @task
-    def enrich_articles(clean_path: str, run_id: str | None = None) -> str:
-        from tradewire.pipeline import enrich_stage
-
-        return enrich_stage(clean_path, str(run_id))
-
-    @task
-    def validate_articles(enriched_path: str, run_id: str | None = None) -> dict[str, str]:
-        from tradewire.pipeline import validate_stage
-
-        return validate_stage(enriched_path, str(run_id))
-
-    @task(pool=WRITER_POOL)
-    def load_warehouse(
-        fetch_path: str, enriched_path: str, validated: dict[str, str], run_id: str | None = None
-    ) -> dict[str, object]:
-        from tradewire.pipeline import load_stage
-
-        return load_stage(str(run_id), fetch_path, enriched_path, validated)
-
-    @task(pool=WRITER_POOL)
-    def publish_snapshot(ledger: dict[str, object]) -> str:
-        from tradewire.pipeline import publish_stage
-
-        return publish_stage()
-
-    fetched = collect_archived_pages()
-    enriched = enrich_articles(clean_pages(fetched))
-    ledger = load_warehouse(fetched, enriched, validate_articles(enriched))
-    publish_snapshot(ledger)
+    process_fetched(collect_archived_pages())
 
 
 tradewire_reprocess()
