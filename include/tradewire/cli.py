@@ -269,8 +269,15 @@ def main(argv: list[str] | None = None) -> int:
     import logging
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from tradewire.settings import SettingsError
+    from tradewire.sources import SourcesError
+
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except (SettingsError, SourcesError) as exc:  # configuration mistakes get a line, not a traceback
+        print(f"tradewire: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

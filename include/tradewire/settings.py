@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,18 @@ DEFAULT_SOURCES = INCLUDE_DIR / "sources" / "sample.yaml"
 
 def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value Tradewire cannot use; the message names it."""
+
+
+def _number(env: Mapping[str, str], name: str, default: str, kind: type[int] | type[float]) -> float:
+    value = env.get(name, default)
+    try:
+        return kind(value)
+    except ValueError:
+        raise ValueError(f"{name}={value!r} is not a {kind.__name__}") from None
 
 
 def _schedule(value: str) -> str | None:
@@ -82,18 +95,25 @@ class Settings:
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
+        try:
+            return cls._from(env)
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from exc
+
+    @classmethod
+    def _from(cls, env: Mapping[str, str]) -> Settings:
         return cls(
             home=Path(env.get("TRADEWIRE_HOME", "data")).expanduser().resolve(),
             sources_file=Path(env.get("TRADEWIRE_SOURCES", str(DEFAULT_SOURCES))).expanduser().resolve(),
-            http_timeout=float(env.get("TRADEWIRE_HTTP_TIMEOUT", "20")),
-            max_bytes=int(env.get("TRADEWIRE_MAX_BYTES", "5000000")),
+            http_timeout=_number(env, "TRADEWIRE_HTTP_TIMEOUT", "20", float),
+            max_bytes=int(_number(env, "TRADEWIRE_MAX_BYTES", "5000000", int)),
             allow_private_hosts=_split(env.get("TRADEWIRE_ALLOW_PRIVATE_HOSTS", "")),
             user_agent=env.get("TRADEWIRE_USER_AGENT", cls.user_agent),
-            page_timeout=float(env.get("TRADEWIRE_PAGE_TIMEOUT", "30")),
+            page_timeout=_number(env, "TRADEWIRE_PAGE_TIMEOUT", "30", float),
             snapshot_storage_version=env.get("TRADEWIRE_SNAPSHOT_STORAGE_VERSION", "v1.2.0"),
             ingest_schedule=_schedule(env.get("TRADEWIRE_INGEST_SCHEDULE", "*/30 * * * *")),
-            clean_workers=max(1, int(env.get("TRADEWIRE_CLEAN_WORKERS", "2"))),
-            http_attempts=max(1, int(env.get("TRADEWIRE_HTTP_ATTEMPTS", "3"))),
-            host_delay=max(0.0, float(env.get("TRADEWIRE_HOST_DELAY", "1.0"))),
-            host_concurrency=max(1, int(env.get("TRADEWIRE_HOST_CONCURRENCY", "2"))),
+            clean_workers=max(1, int(_number(env, "TRADEWIRE_CLEAN_WORKERS", "2", int))),
+            http_attempts=max(1, int(_number(env, "TRADEWIRE_HTTP_ATTEMPTS", "3", int))),
+            host_delay=max(0.0, _number(env, "TRADEWIRE_HOST_DELAY", "1.0", float)),
+            host_concurrency=max(1, int(_number(env, "TRADEWIRE_HOST_CONCURRENCY", "2", int))),
         )
