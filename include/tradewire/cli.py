@@ -24,7 +24,12 @@ EXAMPLE_QUERIES = [
     (
         "What happened to every fetched item",
         "SELECT source_id, status, coalesce(page_type, '-') AS page_type, count(*) AS items "
-        "FROM fetch_log GROUP BY ALL ORDER BY source_id, status;",
+        "FROM items GROUP BY ALL ORDER BY source_id, status;",
+    ),
+    (
+        "Requests of the latest run by outcome",
+        "SELECT purpose, outcome, count(*) AS requests, round(median(duration_ms)) AS median_ms, sum(bytes) AS bytes "
+        "FROM fetch_log WHERE run_id = (SELECT max_by(run_id, started_at) FROM fetch_log) GROUP BY ALL ORDER BY ALL;",
     ),
 ]
 
@@ -181,6 +186,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
     import polars as pl
 
+    from tradewire.fetch.attempts import AttemptLog
     from tradewire.fetch.run import fetch_sources, make_fetcher
     from tradewire.settings import Settings
     from tradewire.sources import SourcesError, load_sources
@@ -195,16 +201,19 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         return 2
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    fetcher = make_fetcher(settings, config)
+    attempts = AttemptLog()
+    fetcher = make_fetcher(settings, config, attempts)
     try:
         parquet = fetch_sources(
-            config, fetcher, out / "fetch.parquet", settings.max_bytes, set(args.source or []) or None
-        )
+            config, fetcher, out / "fetch.parquet", settings.max_bytes, set(args.source or []) or None,
+            workers=settings.fetch_threads, archive_dir=out / "archive", attempts=attempts,
+        )  # fmt: skip
     finally:
         close = getattr(fetcher, "close", None)
         if close:
             close()
     frame = pl.read_parquet(parquet, columns=["source", "item_kind", "outcome"])
+    requests = pl.read_parquet(out / "attempts.parquet", columns=["outcome"])
     by_source: dict[str, dict[str, int]] = {
         str(source): dict(sorted(group.group_by("outcome").len().iter_rows()))
         for (source,), group in frame.group_by("source", maintain_order=True)
@@ -214,9 +223,11 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         "items": frame.height,
         "outcomes": dict(sorted(frame.group_by("outcome").len().iter_rows())),
         "by_source": by_source,
+        "requests": requests.height,
+        "request_outcomes": dict(sorted(requests.group_by("outcome").len().iter_rows())),
     }
     (out / "fetch_report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(f"{report['items']} items from {sources_file}")
+    print(f"{report['items']} items from {sources_file} ({report['requests']} requests)")
     for source, outcomes in by_source.items():
         print(f"  {source:<28}" + ", ".join(f"{k} {v}" for k, v in outcomes.items()))
     print(f"wrote {parquet} and {out / 'fetch_report.json'}")

@@ -17,22 +17,125 @@ log = logging.getLogger(__name__)
 
 
 def fetch_stage(run_id: str, settings: Settings | None = None, only: list[str] | None = None) -> str:
+    """The whole fetch stage in one task: discover, plan, fetch every batch, combine."""
+    from tradewire.fetch.attempts import AttemptLog
     from tradewire.fetch.run import fetch_sources, make_fetcher
     from tradewire.fetch.state import read_known_state
 
     settings = settings or Settings.from_env()
     config = load_sources(settings.sources_file)
-    fetcher = make_fetcher(settings, config)
+    attempts = AttemptLog()
+    fetcher = make_fetcher(settings, config, attempts)
     known = read_known_state(settings.snapshot_path)  # the snapshot: fetching never waits on the writer
     try:
         out = fetch_sources(
             config, fetcher, settings.run_dir(run_id) / "fetch.parquet", settings.max_bytes,
-            set(only) if only else None, known=known, archive_dir=settings.archive_dir,
+            set(only) if only else None, workers=settings.fetch_threads, known=known,
+            archive_dir=settings.archive_dir, attempts=attempts, batch_size=settings.fetch_batch_size,
         )  # fmt: skip
     finally:
-        close = getattr(fetcher, "close", None)
-        if close:
-            close()
+        _close(fetcher)
+    return str(out)
+
+
+def _close(fetcher: object) -> None:
+    close = getattr(fetcher, "close", None)
+    if close:
+        close()
+
+
+def _chunks(names: list[str], size: int, most: int) -> list[list[str]]:
+    count = max(1, min(most, -(-len(names) // size)))
+    step = -(-len(names) // count) if names else 1
+    return [names[i * step : (i + 1) * step] for i in range(count)]
+
+
+def plan_discovery_stage(settings: Settings | None = None, only: list[str] | None = None) -> list[list[str]]:
+    """Source names in batches, one per mapped discovery task; always at least one batch."""
+    settings = settings or Settings.from_env()
+    config = load_sources(settings.sources_file)
+    names = [s.name for s in config.enabled(set(only) if only else None)]
+    return _chunks(names, settings.sources_per_batch, settings.max_batches)
+
+
+def _fetch_dir(settings: Settings, run_id: str) -> Path:
+    return settings.run_dir(run_id) / "fetch"
+
+
+def discover_stage(run_id: str, source_names: list[str], settings: Settings | None = None) -> str:
+    """Read the listings of some sources (one mapped task); returns the folder of its outputs."""
+    from tradewire.fetch.attempts import AttemptLog
+    from tradewire.fetch.run import discover_sources, make_fetcher
+    from tradewire.fetch.state import read_known_state
+
+    settings = settings or Settings.from_env()
+    config = load_sources(settings.sources_file)
+    attempts = AttemptLog()
+    fetcher = make_fetcher(settings, config, attempts)
+    key = _batch_key(source_names)
+    try:
+        out = discover_sources(
+            config, fetcher, _fetch_dir(settings, run_id) / f"discover-{key}", only=source_names,
+            max_bytes=settings.max_bytes, known=read_known_state(settings.snapshot_path), attempts=attempts,
+            archive_dir=settings.archive_dir,
+        )  # fmt: skip
+    finally:
+        _close(fetcher)
+    return str(out)
+
+
+def _batch_key(names: list[str]) -> str:
+    from tradewire.ids import short_hash
+
+    return short_hash("\n".join(sorted(names)), 12)  # the same sources give the same folder on a rerun
+
+
+def plan_fetch_stage(run_id: str, discovery_dirs: list[str], settings: Settings | None = None) -> list[str]:
+    """Pages to fetch, in batches for the mapped fetch tasks (paths of batch files)."""
+    from tradewire.fetch.run import plan_fetch
+    from tradewire.fetch.state import read_known_state
+
+    settings = settings or Settings.from_env()
+    batches = plan_fetch(
+        [Path(d) for d in discovery_dirs], _fetch_dir(settings, run_id) / "plan",
+        read_known_state(settings.snapshot_path), settings.fetch_batch_size, settings.max_batches,
+    )  # fmt: skip
+    return [str(b) for b in batches]
+
+
+def fetch_batch_stage(run_id: str, batch_path: str, settings: Settings | None = None) -> str:
+    """Fetch one batch of pages (one mapped task); returns the folder of its outputs."""
+    from tradewire.fetch.attempts import AttemptLog
+    from tradewire.fetch.run import fetch_batch, make_fetcher
+    from tradewire.fetch.state import read_known_state
+
+    settings = settings or Settings.from_env()
+    config = load_sources(settings.sources_file)
+    attempts = AttemptLog()
+    fetcher = make_fetcher(settings, config, attempts)
+    batch = Path(batch_path)
+    try:
+        out = fetch_batch(
+            batch, config, fetcher, _fetch_dir(settings, run_id) / batch.stem.replace("batch", "pages"),
+            max_bytes=settings.max_bytes, known=read_known_state(settings.snapshot_path), attempts=attempts,
+            workers=settings.fetch_threads, archive_dir=settings.archive_dir,
+        )  # fmt: skip
+    finally:
+        _close(fetcher)
+    return str(out)
+
+
+def combine_fetch_stage(
+    run_id: str, discovery_dirs: list[str], batch_dirs: list[str], settings: Settings | None = None
+) -> str:
+    """The run's fetch Parquet from the mapped tasks' outputs: what clean and load read."""
+    from tradewire.fetch.run import combine_fetched
+
+    settings = settings or Settings.from_env()
+    out = combine_fetched(
+        [Path(d) for d in discovery_dirs], _fetch_dir(settings, run_id) / "plan", [Path(d) for d in batch_dirs],
+        settings.run_dir(run_id) / "fetch.parquet",
+    )  # fmt: skip
     return str(out)
 
 

@@ -15,6 +15,10 @@
 | TRADEWIRE_HTTP_ATTEMPTS | 3 | tries per URL on connection errors, timeouts, 429 and 5xx (backoff with jitter) |
 | TRADEWIRE_HOST_DELAY | 1.0 | minimum seconds between two requests to one host, across tasks on this machine |
 | TRADEWIRE_HOST_CONCURRENCY | 2 | requests in flight to one host at most |
+| TRADEWIRE_SOURCES_PER_BATCH | 20 | sources one mapped discovery task reads |
+| TRADEWIRE_FETCH_BATCH_SIZE | 100 | pages one mapped fetch task fetches (grows when the batch cap is reached) |
+| TRADEWIRE_MAX_BATCHES | 32 | most mapped tasks per step, far under Airflow's max_map_length (1024) |
+| TRADEWIRE_FETCH_THREADS | 4 | concurrent requests within one fetch task (per-host limits still hold) |
 """
 
 from __future__ import annotations
@@ -70,6 +74,10 @@ class Settings:
     http_attempts: int = 3
     host_delay: float = 1.0
     host_concurrency: int = 2
+    sources_per_batch: int = 20
+    fetch_batch_size: int = 100
+    max_batches: int = 32
+    fetch_threads: int = 4
 
     @property
     def warehouse_path(self) -> Path:
@@ -86,6 +94,14 @@ class Settings:
     @property
     def staging_dir(self) -> Path:
         return self.home / "staging"
+
+    @property
+    def host_lock_dir(self) -> Path:
+        return self.home / "locks" / "hosts"
+
+    @property
+    def robots_cache_dir(self) -> Path:
+        return self.home / "cache" / "robots"
 
     def run_dir(self, run_id: str) -> Path:
         """Run-scoped staging folder; run ids from Airflow contain ':' and '+'."""
@@ -116,4 +132,8 @@ class Settings:
             http_attempts=max(1, int(_number(env, "TRADEWIRE_HTTP_ATTEMPTS", "3", int))),
             host_delay=max(0.0, _number(env, "TRADEWIRE_HOST_DELAY", "1.0", float)),
             host_concurrency=max(1, int(_number(env, "TRADEWIRE_HOST_CONCURRENCY", "2", int))),
+            sources_per_batch=max(1, int(_number(env, "TRADEWIRE_SOURCES_PER_BATCH", "20", int))),
+            fetch_batch_size=max(1, int(_number(env, "TRADEWIRE_FETCH_BATCH_SIZE", "100", int))),
+            max_batches=min(512, max(1, int(_number(env, "TRADEWIRE_MAX_BATCHES", "32", int)))),
+            fetch_threads=max(1, int(_number(env, "TRADEWIRE_FETCH_THREADS", "4", int))),
         )

@@ -23,10 +23,13 @@ def test_fetch_writes_parquet_and_report(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     report = json.loads((out / "fetch_report.json").read_text())
     frame = pl.read_parquet(out / "fetch.parquet")
-    assert report["items"] == frame.height == 39 + 5  # pages and the feeds that listed them
+    assert report["items"] == frame.height == 39 + 6  # pages and the feeds and URL list that listed them
     assert frame.filter(pl.col("item_kind") == "page").height == 39
-    assert report["outcomes"] == {"ok": 44}
+    assert report["outcomes"] == {"ok": 45}
     assert report["by_source"]["saved-dumps"] == {"ok": 4}
+    assert report["requests"] == 45 and report["request_outcomes"] == {"ok": 45}  # the mirror: one read each
+    archived = {p.name.removesuffix(".gz") for p in (out / "archive").rglob("*.gz")}
+    assert set(frame["content_hash"].drop_nulls()) <= archived
 
 
 def test_sources_check_names_the_line(tmp_path: Path) -> None:

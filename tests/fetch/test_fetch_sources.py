@@ -46,8 +46,12 @@ def test_feed_rows_carry_validators_for_the_next_run(tmp_path: Path) -> None:
     fetch_sources(config, MirrorFetcher(config.mirror), out)  # type: ignore[arg-type]
     feeds = pl.read_parquet(out).filter(pl.col("item_kind") == "feed")
     assert set(feeds["status"]) == {"fetched"} and set(feeds["outcome"]) == {"ok"}
-    assert feeds.height == 5  # RSS, sitemap index, news sitemap, WordPress RSS, Atom
+    # RSS, sitemap index, news sitemap, WordPress RSS, Atom, and the URL list saved on disk
+    assert feeds.height == 6
     assert feeds["content_hash"].null_count() == 0
+    listed_file = feeds.filter(pl.col("url").is_null())
+    assert listed_file["source"].to_list() == ["editor-picks"]
+    assert listed_file["path"].to_list()[0].endswith("editor-picks.txt")
 
 
 def write_sources(folder: Path, sources: list[dict[str, Any]], name: str = "sources.yaml") -> SourcesConfig:

@@ -16,7 +16,8 @@ CONTENT = {
     "article_countries": "SELECT * FROM article_countries ORDER BY ALL",
     "article_topics": "SELECT * FROM article_topics ORDER BY ALL",
     "article_lsh": "SELECT * FROM article_lsh ORDER BY ALL",
-    "fetch_log": "SELECT * EXCLUDE (last_fetched_at, last_run_id) FROM fetch_log ORDER BY item_id",
+    "items": "SELECT * EXCLUDE (last_fetched_at, last_run_id) FROM items ORDER BY item_id",
+    "fetch_log": "SELECT * FROM fetch_log ORDER BY ALL",  # reprocessing makes no requests
     "raw_archive": "SELECT * FROM raw_archive ORDER BY ALL",
     "quarantine": "SELECT item_id, stage FROM quarantine ORDER BY ALL",
 }

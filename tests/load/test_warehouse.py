@@ -19,7 +19,8 @@ KEYS = {
     "article_lsh": ["article_id", "band_key"],
     "article_countries": ["article_id", "iso3"],
     "article_topics": ["article_id", "topic_id"],
-    "fetch_log": ["item_id"],
+    "items": ["item_id"],
+    "fetch_log": ["run_id", "item_id", "purpose", "attempt"],
     "quarantine": ["item_id", "stage"],
 }
 
@@ -36,11 +37,20 @@ def two_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dict, 
 
 
 def test_second_run_fetches_nothing_and_changes_no_table(two_runs: tuple) -> None:
+    """Only fetch_log, the request log, grows: by run 2's reads of the listings, and not one page request."""
     settings, counts_1, counts_2, ledgers = two_runs
     print("row counts after run 1:", counts_1)
     print("row counts after run 2:", counts_2)
-    assert counts_1 == counts_2
+    listings = pl.read_parquet(settings.run_dir("run-1") / "fetch.parquet").filter(pl.col("item_kind") == "feed")
+    assert {**counts_2, "fetch_log": counts_1["fetch_log"]} == counts_1
+    assert counts_2["fetch_log"] == counts_1["fetch_log"] + listings.height
     assert set(counts_1) == set(TABLES)
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        purposes = con.execute("SELECT DISTINCT purpose FROM fetch_log WHERE run_id = 'run-2'").fetchall()
+    finally:
+        con.close()
+    assert purposes == [("feed",)]
     assert ledgers[0]["articles_loaded"] == counts_1["articles"]
     assert ledgers[1]["items_discovered"] == ledgers[1]["already_known"] == ledgers[0]["items_discovered"]
     assert ledgers[1]["pages_fetched"] == ledgers[1]["articles_loaded"] == 0
@@ -76,15 +86,23 @@ def test_no_duplicate_keys(two_runs: tuple) -> None:
 def test_every_fetched_item_is_accounted_for(two_runs: tuple) -> None:
     settings, counts, _, ledgers = two_runs
     fetched = pl.read_parquet(settings.run_dir("run-1") / "fetch.parquet")
-    assert counts["fetch_log"] == fetched.height
+    assert counts["items"] == fetched.height
     con = duckdb.connect(str(settings.warehouse_path), read_only=True)
     try:
-        statuses = dict(con.execute("SELECT status, count(*) FROM fetch_log GROUP BY status").fetchall())
-        loaded_ids = {r[0] for r in con.execute("SELECT article_id FROM fetch_log WHERE status = 'loaded'").fetchall()}
+        statuses = dict(con.execute("SELECT status, count(*) FROM items GROUP BY status").fetchall())
+        loaded_ids = {r[0] for r in con.execute("SELECT article_id FROM items WHERE status = 'loaded'").fetchall()}
         article_ids = {r[0] for r in con.execute("SELECT article_id FROM articles").fetchall()}
-        dup = con.execute("SELECT duplicate_of FROM fetch_log WHERE status = 'duplicate'").fetchall()
+        dup = con.execute("SELECT duplicate_of FROM items WHERE status = 'duplicate'").fetchall()
+        last_attempts = dict(
+            con.execute(
+                "SELECT item_id, outcome FROM fetch_log WHERE run_id = 'run-1' AND purpose IN ('page', 'feed') "
+                "QUALIFY attempt = max(attempt) OVER (PARTITION BY item_id, purpose)"
+            ).fetchall()
+        )
     finally:
         con.close()
+    # every item of the run has its requests in fetch_log, the last one with the item's outcome
+    assert last_attempts == dict(fetched.select("item_id", "outcome").iter_rows())
     assert loaded_ids == article_ids
     assert statuses.get("duplicate") == ledgers[0]["duplicates"] == 1
     assert dup[0][0] in article_ids

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import email.utils
 import fcntl
+import json
+import os
 import random
 import threading
 import time
@@ -18,7 +20,9 @@ from typing import IO
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
+from tradewire.fetch.attempts import attributed, current_context
 from tradewire.fetch.http import Fetcher, FetchError, Response
+from tradewire.ids import item_id_for_url
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 RETRY_OUTCOMES = frozenset({"connection", "timeout"})
@@ -91,38 +95,81 @@ class RetryingFetcher:
 
 
 class RobotsFetcher:
-    """Honours robots.txt for the configured user agent, fetching each host's file once per fetcher.
+    """Honours robots.txt for the configured user agent.
 
     As RFC 9309 says: a missing robots.txt (4xx) allows everything; one that cannot be fetched
-    (5xx, network errors) disallows the host for this run.
+    (5xx, network errors) disallows the host. Each host's answer is kept in memory and, with
+    `cache_dir`, on disk for `ttl` seconds (`error_ttl` for failures), so the mapped fetch tasks
+    of a run, and the runs of a day, ask each host once.
     """
 
-    def __init__(self, inner: Fetcher, user_agent: str) -> None:
+    def __init__(
+        self,
+        inner: Fetcher,
+        user_agent: str,
+        cache_dir: Path | None = None,
+        ttl: float = 24 * 3600,
+        error_ttl: float = 600,
+    ) -> None:
         self.inner = inner
         self.agent = user_agent.split("/", 1)[0]
+        self.cache_dir = cache_dir
+        self.ttl = ttl
+        self.error_ttl = error_ttl
         self._rules: dict[str, RobotFileParser | bool] = {}
         self._lock = threading.Lock()
+
+    def _cache_file(self, origin: str) -> Path | None:
+        return self.cache_dir / f"{_host_key(origin.replace('://', '_'))}.json" if self.cache_dir else None
+
+    def _read_cache(self, origin: str) -> RobotFileParser | bool | None:
+        path = self._cache_file(origin)
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8")) if path else None
+        except (OSError, ValueError):
+            return None
+        if not isinstance(entry, dict):
+            return None
+        age = time.time() - float(entry.get("fetched_at", 0))
+        if age > (self.ttl if entry.get("verdict") != "deny_all" else self.error_ttl):
+            return None
+        return _rules_from(str(entry.get("verdict")), str(entry.get("body", "")))
+
+    def _write_cache(self, origin: str, verdict: str, body: str) -> None:
+        path = self._cache_file(origin)
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_text(json.dumps({"fetched_at": time.time(), "verdict": verdict, "body": body}), encoding="utf-8")
+        tmp.replace(path)
 
     def _rules_for(self, origin: str) -> RobotFileParser | bool:
         with self._lock:
             if origin in self._rules:
                 return self._rules[origin]
-        rules: RobotFileParser | bool
-        try:
-            response = self.inner.get(origin + "/robots.txt")
-        except FetchError:
-            rules = False
-        else:
-            if 400 <= response.status < 500:
-                rules = True
-            elif response.status >= 500:
-                rules = False
-            else:
-                rules = RobotFileParser()
-                rules.parse(response.body.decode("utf-8", errors="replace").splitlines())
+        rules = self._read_cache(origin)
+        if rules is None:
+            verdict, body = self._ask(origin)
+            self._write_cache(origin, verdict, body)
+            rules = _rules_from(verdict, body)
         with self._lock:
             self._rules.setdefault(origin, rules)
             return self._rules[origin]
+
+    def _ask(self, origin: str) -> tuple[str, str]:
+        url = origin + "/robots.txt"
+        context = current_context()
+        try:
+            with attributed(item_id_for_url(url), context.source if context else "", "robots"):
+                response = self.inner.get(url)
+        except FetchError:
+            return "deny_all", ""
+        if 400 <= response.status < 500:
+            return "allow_all", ""
+        if response.status >= 500:
+            return "deny_all", ""
+        return "rules", response.body.decode("utf-8", errors="replace")
 
     def allowed(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -140,6 +187,14 @@ class RobotsFetcher:
         close = getattr(self.inner, "close", None)
         if close:
             close()
+
+
+def _rules_from(verdict: str, body: str) -> RobotFileParser | bool:
+    if verdict != "rules":
+        return verdict == "allow_all"
+    rules = RobotFileParser()
+    rules.parse(body.splitlines())
+    return rules
 
 
 def _host_key(host: str) -> str:

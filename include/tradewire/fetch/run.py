@@ -1,22 +1,30 @@
-"""Run the fetch stage over a sources config and write one Parquet row per item."""
+"""The fetch stage: discover items in the sources, plan batches, fetch them, combine the results.
+
+Airflow runs the steps as separate tasks (discovery and fetching mapped over
+batches); `fetch_sources` runs them in one process for the CLI and tests.
+Every step writes Parquet into a folder of the run's staging area and returns
+paths, so each one can be rerun alone.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urljoin
+from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import polars as pl
 
 from tradewire.fetch import archive
+from tradewire.fetch.attempts import ATTEMPT_SCHEMA, AttemptLog, Context, RecordingFetcher, attributed
 from tradewire.fetch.feeds import Discovered, FeedError, parse_feed, parse_url_list
-from tradewire.fetch.http import Fetcher, FetchError, HttpFetcher, MirrorFetcher, gunzip_capped
+from tradewire.fetch.http import Fetcher, FetchError, HttpFetcher, MirrorFetcher, Response, gunzip_capped
 from tradewire.fetch.polite import HostLimiter, RetryingFetcher, RobotsFetcher
 from tradewire.fetch.state import KnownItem, KnownState
 from tradewire.ids import item_id_for_file, item_id_for_url, normalize_url, short_hash
@@ -42,9 +50,9 @@ FETCH_SCHEMA = pl.Schema(
         "discovered_via": pl.String(),
         "discovered_title": pl.String(),
         "discovered_published": pl.String(),
-        "status": pl.String(),  # fetched | not_modified | error
+        "status": pl.String(),  # fetched | not_modified | error | known_url
         # ok | blocked | dns | timeout | too_large | connection | redirects | http_error | robots
-        # | wrong_content_type | bad_encoding | parse_error | file_error
+        # | wrong_content_type | bad_encoding | parse_error | file_error | known_url
         "outcome": pl.String(),
         "reason": pl.String(),
         "http_status": pl.Int32(),
@@ -55,9 +63,27 @@ FETCH_SCHEMA = pl.Schema(
         "final_url": pl.String(),
         "headers": pl.String(),  # response headers as JSON
         "fetched_at": pl.Datetime("us", "UTC"),
+        "duplicate_of": pl.String(),  # known_url rows: the article whose canonical URL this is
         "body": pl.Binary(),
     }
 )
+
+# a page found in a listing, waiting to be fetched: what plan_fetch writes into batches
+PLANNED_SCHEMA = pl.Schema(
+    {
+        "item_id": pl.String(),
+        "source": pl.String(),
+        "url": pl.String(),
+        "path": pl.String(),
+        "discovered_via": pl.String(),
+        "discovered_title": pl.String(),
+        "discovered_published": pl.String(),
+    }
+)
+LISTINGS = "listings.parquet"  # one row per feed, sitemap or URL list document read
+DISCOVERED = "discovered.parquet"
+ATTEMPTS = "attempts.parquet"
+PLAN = "plan.json"
 
 
 @dataclass
@@ -74,18 +100,28 @@ def content_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def make_fetcher(settings: Settings, config: SourcesConfig) -> Fetcher:
-    """Mirror when the sources file names one (offline sample), else the guarded HTTP client."""
+def make_fetcher(settings: Settings, config: SourcesConfig, attempts: AttemptLog | None = None) -> Fetcher:
+    """Mirror when the sources file names one (offline sample), else the guarded HTTP client.
+
+    With `attempts`, every request that reaches the network (each retry, each robots.txt) is recorded there.
+    """
     if config.mirror is not None:
-        return MirrorFetcher(config.mirror, settings.max_bytes)
-    client = HttpFetcher(
+        mirror: Fetcher = MirrorFetcher(config.mirror, settings.max_bytes)
+        return RecordingFetcher(mirror, attempts) if attempts is not None else mirror
+    client: Fetcher = HttpFetcher(
         user_agent=settings.user_agent,
         timeout=settings.http_timeout,
         max_bytes=settings.max_bytes,
         allow_hosts=settings.allow_private_hosts,
     )
-    paced = HostLimiter(client, settings.home / "locks" / "hosts", settings.host_delay, settings.host_concurrency)
-    return RobotsFetcher(RetryingFetcher(paced, attempts=settings.http_attempts), settings.user_agent)
+    if attempts is not None:
+        client = RecordingFetcher(client, attempts)
+    paced = HostLimiter(client, settings.host_lock_dir, settings.host_delay, settings.host_concurrency)
+    return RobotsFetcher(
+        RetryingFetcher(paced, attempts=settings.http_attempts),
+        settings.user_agent,
+        cache_dir=settings.robots_cache_dir,
+    )
 
 
 def _row(item: _Item, kind: str, status: str, reason: str | None = None, **extra: object) -> dict[str, object]:
@@ -117,7 +153,12 @@ def _row(item: _Item, kind: str, status: str, reason: str | None = None, **extra
 
 
 def _discover_remote(
-    source: Source, fetcher: Fetcher, doc_rows: list[dict[str, object]], max_bytes: int, known: KnownState
+    source: Source,
+    fetcher: Fetcher,
+    doc_rows: list[dict[str, object]],
+    max_bytes: int,
+    known: KnownState,
+    attempts: AttemptLog,
 ) -> list[_Item]:
     assert source.url is not None
     items: list[_Item] = []
@@ -125,8 +166,10 @@ def _discover_remote(
     while queue and len(items) < source.max_items:
         doc_url, depth = queue.pop(0)
         doc_item = _Item(item_id=item_id_for_url(doc_url), source=source, url=doc_url, discovered_via=source.url)
+        resp: Response | None = None
         try:
-            resp = fetcher.get(doc_url, known.conditional_headers(doc_item.item_id) or None)
+            with attributed(doc_item.item_id, source.name, "feed"):
+                resp = fetcher.get(doc_url, known.conditional_headers(doc_item.item_id) or None)
             if resp.status == 304:
                 previous = known.items.get(doc_item.item_id) or KnownItem("listed")
                 doc_rows.append(
@@ -134,7 +177,7 @@ def _discover_remote(
                         doc_item, "feed", "not_modified", http_status=304,
                         etag=resp.headers.get("etag") or previous.etag,
                         last_modified=resp.headers.get("last-modified") or previous.last_modified,
-                        content_hash=previous.content_hash,
+                        content_hash=previous.content_hash, final_url=resp.url,
                     )
                 )  # fmt: skip
                 continue
@@ -147,11 +190,13 @@ def _discover_remote(
                 entries = parse_url_list(body)
             else:
                 kind, entries = parse_feed(body)
-        except FetchError as exc:
-            doc_rows.append(_row(doc_item, "feed", "error", f"discovery failed: {exc}", outcome=exc.outcome))
-            continue
-        except FeedError as exc:
-            doc_rows.append(_row(doc_item, "feed", "error", f"discovery failed: {exc}", outcome="parse_error"))
+        except (FetchError, FeedError) as exc:
+            outcome = exc.outcome if isinstance(exc, FetchError) else "parse_error"
+            status = resp.status if resp is not None else None
+            doc_rows.append(
+                _row(doc_item, "feed", "error", f"discovery failed: {exc}", outcome=outcome, http_status=status)
+            )
+            _account(attempts, doc_item, "feed", outcome, str(exc))
             continue
         doc_rows.append(
             _row(
@@ -168,18 +213,22 @@ def _discover_remote(
         for entry in entries:
             entry = replace(entry, url=_absolute(doc_url, entry.url))
             if not entry.url.startswith(("http://", "https://")):
-                doc_rows.append(
-                    _row(
-                        _Item(short_hash(f"unusable:{doc_url} {entry.url}"), source, entry.url, discovered_via=doc_url),
-                        "page",
-                        "error",
-                        "listed URL is not http(s)",
-                        outcome="blocked",
-                    )
-                )
+                bad = _Item(short_hash(f"unusable:{doc_url} {entry.url}"), source, entry.url, discovered_via=doc_url)
+                doc_rows.append(_row(bad, "page", "error", "listed URL is not http(s)", outcome="blocked"))
+                _account(attempts, bad, "page", "blocked", "listed URL is not http(s)")
                 continue
             items.append(_Item(item_id_for_url(entry.url), source, entry.url, discovered_via=doc_url, discovered=entry))
     return items[: source.max_items]
+
+
+def _account(attempts: AttemptLog, item: _Item, purpose: str, outcome: str, error: str | None) -> None:
+    """Make sure fetch_log shows the item's outcome: refused before any request, or failed after the transfer."""
+    if attempts.has(item.item_id, purpose):
+        attempts.settle(item.item_id, purpose, outcome, error)
+    else:
+        attempts.add(
+            item.url, outcome, context=Context(item.item_id, item.source.name, purpose), path=item.path, error=error
+        )
 
 
 def _absolute(base: str, url: str) -> str:
@@ -203,36 +252,85 @@ def _discover_local(source: Source) -> list[_Item]:
     return items[: source.max_items]
 
 
-def _fetch_one(item: _Item, fetcher: Fetcher, max_bytes: int, known: KnownState) -> dict[str, object] | None:
-    """Fetch one page; None when it is a local file whose content is settled and unchanged."""
+def _discover_file_listing(source: Source, doc_rows: list[dict[str, object]], attempts: AttemptLog) -> list[_Item]:
+    assert source.path is not None
+    item = _Item(item_id_for_file(source.name, source.path.name), source, path=str(source.path))
     try:
-        if item.path is not None:
-            file = Path(item.path)
-            if file.stat().st_size > max_bytes:
-                return _row(item, "page", "error", f"file larger than {max_bytes} bytes", outcome="too_large")
-            body = file.read_bytes()
-            if file.name.endswith(".gz"):
-                body = gunzip_capped(body, max_bytes)
-            digest = content_hash(body)
-            if known.settled(item.item_id, digest):
-                return None
-            ctype = "text/plain" if file.name.endswith(".txt") else "text/html"
-            return _row(item, "page", "fetched", body=body, content_type=ctype, content_hash=digest)
-        assert item.url is not None
-        resp = fetcher.get(item.url)
+        data = source.path.read_bytes()
+        entries = parse_url_list(data) if source.kind == "urls" else parse_feed(data)[1]
+    except (OSError, FeedError) as exc:
+        outcome = "parse_error" if isinstance(exc, FeedError) else "file_error"
+        doc_rows.append(_row(item, "feed", "error", f"discovery failed: {exc}", outcome=outcome))
+        _account(attempts, item, "feed", outcome, str(exc))
+        return []
+    attempts.add(None, "ok", context=Context(item.item_id, source.name, "feed"), path=str(source.path), size=len(data))
+    doc_rows.append(
+        _row(item, "feed", "fetched", reason=f"{len(entries)} entries", content_hash=content_hash(data), body=data)
+    )
+    return [
+        _Item(item_id_for_url(e.url), source, e.url, discovered_via=str(source.path), discovered=e)
+        for e in entries
+        if e.url.startswith(("http://", "https://"))
+    ][: source.max_items]
+
+
+def _fetch_one(
+    item: _Item, fetcher: Fetcher, max_bytes: int, known: KnownState, attempts: AttemptLog
+) -> dict[str, object] | None:
+    """Fetch one page and see that fetch_log shows what happened; None for an unchanged, settled local file."""
+    if item.path is not None:
+        row = _read_local(item, max_bytes, known)
+        if row is not None:
+            attempts.add(
+                None, str(row["outcome"]), context=Context(item.item_id, item.source.name, "page"), path=item.path,
+                size=len(row["body"]) if isinstance(row["body"], bytes) else None, error=row["reason"],  # type: ignore[arg-type]
+            )  # fmt: skip
+        return row
+    with attributed(item.item_id, item.source.name, "page"):
+        row = _fetch_url(item, fetcher)
+    if row["outcome"] != "ok" or not attempts.has(item.item_id, "page"):
+        _account(attempts, item, "page", str(row["outcome"]), row["reason"])  # type: ignore[arg-type]
+    return row
+
+
+def _read_local(item: _Item, max_bytes: int, known: KnownState) -> dict[str, object] | None:
+    assert item.path is not None
+    file = Path(item.path)
+    try:
+        if file.stat().st_size > max_bytes:
+            return _row(item, "page", "error", f"file larger than {max_bytes} bytes", outcome="too_large")
+        body = file.read_bytes()
+        if file.name.endswith(".gz"):
+            body = gunzip_capped(body, max_bytes)
     except FetchError as exc:
         return _row(item, "page", "error", str(exc), outcome=exc.outcome)
     except OSError as exc:
         return _row(item, "page", "error", str(exc), outcome="file_error")
+    digest = content_hash(body)
+    if known.settled(item.item_id, digest):
+        return None
+    ctype = "text/plain" if file.name.endswith(".txt") else "text/html"
+    return _row(item, "page", "fetched", body=body, content_type=ctype, content_hash=digest)
+
+
+def _fetch_url(item: _Item, fetcher: Fetcher) -> dict[str, object]:
+    assert item.url is not None
+    try:
+        resp = fetcher.get(item.url)
+    except FetchError as exc:
+        return _row(item, "page", "error", str(exc), outcome=exc.outcome)
     except ValueError as exc:
         return _row(item, "page", "error", str(exc), outcome="blocked")
     if resp.status != 200:
-        return _row(item, "page", "error", f"HTTP {resp.status}", http_status=resp.status, outcome="http_error")
+        return _row(
+            item, "page", "error", f"HTTP {resp.status}", http_status=resp.status, outcome="http_error",
+            final_url=resp.url,
+        )  # fmt: skip
     media_type = resp.content_type.split(";", 1)[0].strip().lower()
     if media_type not in PAGE_MEDIA_TYPES:
         return _row(
             item, "page", "error", f"not a page: content type {media_type!r}", http_status=resp.status,
-            content_type=resp.content_type, outcome="wrong_content_type",
+            content_type=resp.content_type, outcome="wrong_content_type", final_url=resp.url,
         )  # fmt: skip
     return _row(
         item, "page", "fetched", http_status=resp.status, content_type=resp.content_type, body=resp.body,
@@ -250,6 +348,228 @@ def _unique(items: Iterable[_Item]) -> Iterator[_Item]:
             yield item
 
 
+# ---- the steps -------------------------------------------------------------------------------------------
+
+
+def discover_sources(
+    config: SourcesConfig,
+    fetcher: Fetcher,
+    out_dir: Path,
+    *,
+    only: Iterable[str] | None = None,
+    max_bytes: int = 5_000_000,
+    known: KnownState | None = None,
+    attempts: AttemptLog | None = None,
+    archive_dir: Path | None = None,
+) -> Path:
+    """Read the listings (feeds, sitemaps, URL lists, local folders) of the selected sources.
+
+    Writes into out_dir: the pages found (discovered.parquet), one row per listing read
+    (listings.parquet) and the request attempts (attempts.parquet). Returns out_dir.
+    """
+    known = known or KnownState()
+    recorder = attempts or AttemptLog()
+    if attempts is None:
+        fetcher = RecordingFetcher(fetcher, recorder)
+    doc_rows: list[dict[str, object]] = []
+    found: list[_Item] = []
+    wanted = set(only) if only is not None else None
+    for source in [s for s in config.enabled() if wanted is None or s.name in wanted]:
+        if source.kind == "local":
+            found.extend(_discover_local(source))
+        elif source.path is not None:  # a feed or URL list saved on disk
+            found.extend(_discover_file_listing(source, doc_rows, recorder))
+        else:
+            found.extend(_discover_remote(source, fetcher, doc_rows, max_bytes, known, recorder))
+    _archive(archive_dir, doc_rows)
+    planned = [
+        {
+            "item_id": it.item_id,
+            "source": it.source.name,
+            "url": it.url,
+            "path": it.path,
+            "discovered_via": it.discovered_via,
+            "discovered_title": it.discovered.title if it.discovered else None,
+            "discovered_published": it.discovered.published if it.discovered else None,
+        }
+        for it in found
+    ]
+    write_stage_output(pl.DataFrame(planned, schema=PLANNED_SCHEMA, orient="row"), out_dir / DISCOVERED)
+    write_stage_output(pl.DataFrame(doc_rows, schema=FETCH_SCHEMA, orient="row"), out_dir / LISTINGS)
+    write_stage_output(recorder.take(), out_dir / ATTEMPTS)
+    log.info("discover: %d pages, %d listing rows -> %s", len(planned), len(doc_rows), out_dir)
+    return out_dir
+
+
+def _host_of(row: dict[str, object]) -> str:
+    url = row.get("url")
+    if not isinstance(url, str):
+        return f"file:{row.get('source')}"
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:  # a malformed URL is fetched (and refused) like any other
+        return ""
+
+
+def plan_fetch(
+    discovery_dirs: Sequence[Path],
+    out_dir: Path,
+    known: KnownState | None = None,
+    batch_size: int = 100,
+    max_batches: int = 32,
+) -> list[Path]:
+    """Split the pages to fetch into batches: unique across sources and listings, minus those settled earlier.
+
+    A page whose URL is the canonical URL of an article already in the warehouse is not fetched
+    again either; it is written as a `known_url` row so the warehouse still accounts for it.
+    Hosts are interleaved so a batch's workers are not all waiting on one host. There is always
+    at least one batch (maybe empty), so the mapped fetch task never expands to nothing.
+    """
+    known = known or KnownState()
+    frames = [pl.read_parquet(d / DISCOVERED) for d in discovery_dirs if (d / DISCOVERED).exists()]
+    discovered = pl.concat(frames) if frames else pl.DataFrame(schema=PLANNED_SCHEMA)
+    seen: set[str] = set()
+    unique: list[dict[str, Any]] = []
+    for row in discovered.iter_rows(named=True):
+        key = normalize_url(row["url"]) if row["url"] else f"{row['source']}:{row['path']}"
+        if key not in seen:
+            seen.add(key)
+            unique.append(row)
+    to_fetch: list[dict[str, Any]] = []
+    known_urls: list[dict[str, Any]] = []
+    for row in unique:
+        if row["path"] is not None:
+            to_fetch.append(row)  # local files: settled only if their content is unchanged, checked on read
+        elif known.settled(row["item_id"]):
+            continue
+        elif row["item_id"] in known.article_ids:
+            known_urls.append(row)
+        else:
+            to_fetch.append(row)
+    by_host: dict[str, list[dict[str, object]]] = {}
+    for row in to_fetch:
+        by_host.setdefault(_host_of(row), []).append(row)
+    interleaved = [row for group in _round_robin(list(by_host.values())) for row in group]
+    count = max(1, min(max_batches, -(-len(interleaved) // max(1, batch_size))))
+    size = -(-len(interleaved) // count) if interleaved else 0
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.glob("batch-*.parquet"):
+        stale.unlink()
+    batches = []
+    for index in range(count):
+        chunk = interleaved[index * size : (index + 1) * size]
+        path = out_dir / f"batch-{index:04d}.parquet"
+        write_stage_output(pl.DataFrame(chunk, schema=PLANNED_SCHEMA, orient="row"), path)
+        batches.append(path)
+    now = datetime.now(UTC)
+    known_rows = [
+        {
+            **dict.fromkeys(FETCH_SCHEMA),
+            **{k: row[k] for k in PLANNED_SCHEMA if k in FETCH_SCHEMA},
+            "item_kind": "page",
+            "source_kind": None,
+            "status": "known_url",
+            "outcome": "known_url",
+            "reason": "the canonical URL of an article already in the warehouse",
+            "duplicate_of": row["item_id"],
+            "fetched_at": now,
+        }
+        for row in known_urls
+    ]
+    write_stage_output(pl.DataFrame(known_rows, schema=FETCH_SCHEMA, orient="row"), out_dir / "known_urls.parquet")
+    plan = {"pages_discovered": len(unique), "batches": len(batches), "pages_planned": len(to_fetch)}
+    (out_dir / PLAN).write_text(json.dumps(plan), encoding="utf-8")
+    log.info("plan: %s", plan)
+    return batches
+
+
+def _round_robin(groups: list[list[dict[str, object]]]) -> Iterator[list[dict[str, object]]]:
+    """One row from each host in turn: [a1, b1, a2, b2, a3]."""
+    for depth in range(max((len(g) for g in groups), default=0)):
+        yield [g[depth] for g in groups if depth < len(g)]
+
+
+def fetch_batch(
+    batch_path: Path,
+    config: SourcesConfig,
+    fetcher: Fetcher,
+    out_dir: Path,
+    *,
+    max_bytes: int = 5_000_000,
+    known: KnownState | None = None,
+    attempts: AttemptLog | None = None,
+    workers: int = 4,
+    archive_dir: Path | None = None,
+) -> Path:
+    """Fetch one batch of planned pages; write their fetch rows and attempts into out_dir and return out_dir."""
+    known = known or KnownState()
+    recorder = attempts or AttemptLog()
+    if attempts is None:
+        fetcher = RecordingFetcher(fetcher, recorder)
+    sources = {s.name: s for s in config.sources}
+    items = [_planned_item(r, sources) for r in pl.read_parquet(batch_path).iter_rows(named=True)]
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        rows = [r for r in pool.map(lambda it: _fetch_one(it, fetcher, max_bytes, known, recorder), items) if r]
+    _archive(archive_dir, rows)
+    write_stage_output(pl.DataFrame(rows, schema=FETCH_SCHEMA, orient="row"), out_dir / "pages.parquet")
+    write_stage_output(recorder.take(), out_dir / ATTEMPTS)
+    log.info("fetch batch %s: %d items, %d rows -> %s", batch_path.name, len(items), len(rows), out_dir)
+    return out_dir
+
+
+def _planned_item(row: dict[str, str | None], sources: dict[str, Source]) -> _Item:
+    """A row of a batch file as an item; a source renamed since planning is a clear error, not a silent drop."""
+    source = sources.get(str(row["source"]))
+    if source is None:
+        raise KeyError(f"source {row['source']!r} of planned item {row['item_id']} is not in the sources file")
+    discovered = Discovered(row["url"], row["discovered_title"], row["discovered_published"]) if row["url"] else None
+    return _Item(str(row["item_id"]), source, row["url"], row["path"], row["discovered_via"], discovered)
+
+
+def _archive(archive_dir: Path | None, rows: list[dict[str, object]]) -> None:
+    if archive_dir is None:
+        return
+    for row in rows:
+        if row["status"] == "fetched" and isinstance(row["body"], bytes):
+            archive.store(archive_dir, row["body"])
+
+
+def combine_fetched(discovery_dirs: Sequence[Path], plan_dir: Path, batch_dirs: Sequence[Path], out_path: Path) -> Path:
+    """One fetch Parquet for the run (listings, pages, known URLs); attempts and fetch_summary.json beside it."""
+    fetch_frames = [pl.read_parquet(d / LISTINGS) for d in discovery_dirs if (d / LISTINGS).exists()]
+    fetch_frames += [pl.read_parquet(d / "pages.parquet") for d in batch_dirs if (d / "pages.parquet").exists()]
+    if (plan_dir / "known_urls.parquet").exists():
+        fetch_frames.append(pl.read_parquet(plan_dir / "known_urls.parquet"))
+    pages_first = sorted(fetch_frames, key=lambda f: f.filter(pl.col("item_kind") == "page").height == 0)
+    frame = pl.concat(pages_first) if pages_first else pl.DataFrame(schema=FETCH_SCHEMA)
+    frame = frame.unique(subset="item_id", keep="first", maintain_order=True)
+    attempt_frames = [pl.read_parquet(d / ATTEMPTS) for d in [*discovery_dirs, *batch_dirs] if (d / ATTEMPTS).exists()]
+    attempts = pl.concat(attempt_frames) if attempt_frames else pl.DataFrame(schema=ATTEMPT_SCHEMA)
+    # mapped tasks number their attempts alone (each reads robots.txt once): number them again for the run
+    attempts = attempts.sort("item_id", "purpose", "started_at").with_columns(
+        (pl.int_range(pl.len()).over("item_id", "purpose") + 1).cast(pl.Int32).alias("attempt")
+    )
+    write_stage_output(frame, out_path)
+    write_stage_output(attempts, out_path.parent / ATTEMPTS)
+    plan = json.loads((plan_dir / PLAN).read_text()) if (plan_dir / PLAN).exists() else {}
+    pages = frame.filter(pl.col("item_kind") == "page")
+    outcomes = dict(sorted(frame.group_by("outcome").len().iter_rows()))
+    discovered = int(plan.get("pages_discovered", pages.height))
+    fetched = pages.filter(pl.col("status") == "fetched").height
+    errors = pages.filter(pl.col("status") == "error").height
+    summary = {
+        "pages_discovered": discovered,
+        "pages_fetched": fetched,
+        "page_errors": errors,
+        "already_known": max(0, discovered - fetched - errors),
+        "outcomes": outcomes,
+        "attempts": attempts.height,
+    }
+    (out_path.parent / "fetch_summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    log.info("fetch: %s; %d rows -> %s", summary, frame.height, out_path)
+    return out_path
+
+
 def fetch_sources(
     config: SourcesConfig,
     fetcher: Fetcher,
@@ -259,51 +579,30 @@ def fetch_sources(
     workers: int = 4,
     known: KnownState | None = None,
     archive_dir: Path | None = None,
+    attempts: AttemptLog | None = None,
+    batch_size: int = 100,
 ) -> Path:
-    """Discover and fetch every enabled source; write the fetch Parquet and return its path.
+    """The whole fetch stage in this process: discover, plan, fetch every batch, combine; returns out_path.
 
-    Pages whose fate earlier runs settled (see `known`) are not fetched again; the count of
-    discovered and already-known pages goes to fetch_summary.json beside the Parquet.
+    Pages whose fate earlier runs settled (see `known`) are not fetched again. Beside the Parquet go
+    attempts.parquet (one row per request) and fetch_summary.json (counts per outcome).
     """
     known = known or KnownState()
-    doc_rows: list[dict[str, object]] = []
-    discovered: list[_Item] = []
-    for source in config.enabled(only):
-        if source.kind == "local":
-            discovered.extend(_discover_local(source))
-        elif source.path is not None:  # a feed or URL list saved on disk
-            discovered.extend(_discover_file_listing(source, doc_rows))
-        else:
-            discovered.extend(_discover_remote(source, fetcher, doc_rows, max_bytes, known))
-    items = list(_unique(discovered))
-    to_fetch = [it for it in items if it.path is not None or not known.settled(it.item_id)]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        fetched = [r for r in pool.map(lambda it: _fetch_one(it, fetcher, max_bytes, known), to_fetch) if r]
-    if archive_dir is not None:
-        for row in fetched + doc_rows:
-            if row["status"] == "fetched" and isinstance(row["body"], bytes):
-                archive.store(archive_dir, row["body"])
-    frame = pl.DataFrame(fetched + doc_rows, schema=FETCH_SCHEMA, orient="row")
-    frame = frame.unique(subset="item_id", keep="first", maintain_order=True)
-    write_stage_output(frame, out_path)
-    summary = {"pages_discovered": len(items), "already_known": len(items) - len(fetched)}
-    (out_path.parent / "fetch_summary.json").write_text(json.dumps(summary), encoding="utf-8")
-    log.info("fetch: %s; %d rows -> %s", summary, frame.height, out_path)
-    return out_path
-
-
-def _discover_file_listing(source: Source, doc_rows: list[dict[str, object]]) -> list[_Item]:
-    assert source.path is not None
-    item = _Item(item_id_for_file(source.name, source.path.name), source, path=str(source.path))
-    try:
-        data = source.path.read_bytes()
-        entries = parse_url_list(data) if source.kind == "urls" else parse_feed(data)[1]
-    except (OSError, FeedError) as exc:
-        outcome = "parse_error" if isinstance(exc, FeedError) else "file_error"
-        doc_rows.append(_row(item, "feed", "error", f"discovery failed: {exc}", outcome=outcome))
-        return []
-    return [
-        _Item(item_id_for_url(e.url), source, e.url, discovered_via=str(source.path), discovered=e)
-        for e in entries
-        if e.url.startswith(("http://", "https://"))
-    ][: source.max_items]
+    recorder = attempts or AttemptLog()
+    if attempts is None:
+        fetcher = RecordingFetcher(fetcher, recorder)
+    work = out_path.parent / "fetch"
+    discovered = discover_sources(
+        config, fetcher, work / "discover", only=only or None, max_bytes=max_bytes, known=known, attempts=recorder,
+        archive_dir=archive_dir,
+    )  # fmt: skip
+    batches = plan_fetch([discovered], work / "plan", known, batch_size=batch_size, max_batches=1_000_000)
+    done = []
+    for index, batch in enumerate(batches):
+        out_dir = work / f"pages-{index:04d}"
+        fetched = fetch_batch(
+            batch, config, fetcher, out_dir, max_bytes=max_bytes, known=known, attempts=recorder,
+            workers=workers, archive_dir=archive_dir,
+        )  # fmt: skip
+        done.append(fetched)
+    return combine_fetched([discovered], work / "plan", done, out_path)

@@ -25,6 +25,7 @@ class KnownItem:
 @dataclass(frozen=True)
 class KnownState:
     items: dict[str, KnownItem] = field(default_factory=dict)
+    article_ids: frozenset[str] = frozenset()  # an article's id is the item id of its canonical URL
 
     def settled(self, item_id: str, content_hash: str | None = None) -> bool:
         """True when the item needs no fetch; for local files, only while their content is unchanged."""
@@ -45,23 +46,28 @@ class KnownState:
 
 
 def read_known_state(snapshot: Path) -> KnownState:
-    """Known items from the snapshot's fetch_log; empty when there is no snapshot yet."""
+    """Known items and articles from the snapshot; empty when there is no snapshot yet.
+
+    Snapshots published before schema version 5 keep the item states in fetch_log; they are read too.
+    """
     if not snapshot.exists():
         return KnownState()
     import duckdb
 
     con = duckdb.connect(str(snapshot), read_only=True)
     try:
-        columns = {
-            row[0]
-            for row in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = 'fetch_log'"
-            ).fetchall()
-        }
-        if not columns:
+        columns: dict[str, set[str]] = {}
+        for table, column in con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_name IN ('items', 'fetch_log', 'articles')"
+        ).fetchall():
+            columns.setdefault(table, set()).add(column)
+        table = "items" if "items" in columns else "fetch_log"
+        if "status" not in columns.get(table, set()):
             return KnownState()
-        optional = [c if c in columns else f"NULL AS {c}" for c in ("etag", "last_modified", "content_hash")]
-        rows = con.execute(f"SELECT item_id, status, {', '.join(optional)} FROM fetch_log").fetchall()  # noqa: S608
+        optional = [c if c in columns[table] else f"NULL AS {c}" for c in ("etag", "last_modified", "content_hash")]
+        rows = con.execute(f"SELECT item_id, status, {', '.join(optional)} FROM {table}").fetchall()  # noqa: S608
+        articles = con.execute("SELECT article_id FROM articles").fetchall() if "articles" in columns else []
     finally:
         con.close()
-    return KnownState({r[0]: KnownItem(r[1], r[2], r[3], r[4]) for r in rows})
+    return KnownState({r[0]: KnownItem(r[1], r[2], r[3], r[4]) for r in rows}, frozenset(r[0] for r in articles))

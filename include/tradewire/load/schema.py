@@ -133,6 +133,30 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        5,
+        "items: the latest state of each item (was fetch_log); fetch_log: one row per request attempt",
+        """
+        ALTER TABLE fetch_log RENAME TO items;
+        CREATE TABLE fetch_log (
+            run_id VARCHAR NOT NULL,
+            item_id VARCHAR NOT NULL,
+            purpose VARCHAR NOT NULL,
+            attempt INTEGER NOT NULL,
+            source_id VARCHAR,
+            url VARCHAR,
+            path VARCHAR,
+            final_url VARCHAR,
+            outcome VARCHAR NOT NULL,
+            http_status INTEGER,
+            bytes BIGINT,
+            duration_ms DOUBLE,
+            error VARCHAR,
+            started_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (run_id, item_id, purpose, attempt)
+        );
+        """,
+    ),
 ]
 
 TABLES = (
@@ -141,6 +165,7 @@ TABLES = (
     "article_lsh",
     "article_countries",
     "article_topics",
+    "items",
     "fetch_log",
     "raw_archive",
     "quarantine",

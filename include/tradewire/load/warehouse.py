@@ -1,8 +1,8 @@
 """Idempotent loads into the DuckDB warehouse: one transaction per run, keyed by stable ids.
 
 Rerunning a load with the same inputs leaves every content table as it was:
-articles and bridges are replaced by key, fetch_log keeps one row per item,
-quarantine one row per item and stage, dq_results one set per run.
+articles and bridges are replaced by key, items keeps one row per item,
+fetch_log and dq_results one set of rows per run, quarantine one row per item and stage.
 """
 
 from __future__ import annotations
@@ -139,7 +139,8 @@ def load_run(
         canonical = batch.filter(pl.col("duplicate_of").is_null())
         existing = {r[0] for r in con.execute("SELECT article_id FROM articles").fetchall()}
         _write_articles(con, canonical, now)
-        _write_fetch_log(con, fetched, pages, batch, quarantined, run_id, now)
+        _write_items(con, fetched, pages, batch, quarantined, run_id, now)
+        _write_attempts(con, fetch_path.parent / "attempts.parquet", run_id)
         _write_quarantine(con, quarantined, batch, run_id, now)
         _write_archive_index(con, fetched)
         con.execute("DELETE FROM dq_results WHERE run_id = ?", [run_id])
@@ -221,7 +222,28 @@ def _write_articles(con: duckdb.DuckDBPyConnection, canonical: pl.DataFrame, now
         con.unregister("t_batch")
 
 
-def _write_fetch_log(
+def _write_attempts(con: duckdb.DuckDBPyConnection, attempts_path: Path, run_id: str) -> None:
+    """The run's request attempts replace any earlier load of the same run (a rerun of the task)."""
+    if not attempts_path.exists():  # a reprocess run makes no requests
+        return
+    con.execute("DELETE FROM fetch_log WHERE run_id = ?", [run_id])
+    attempts = pl.read_parquet(attempts_path)
+    if not attempts.height:
+        return
+    con.register("attempt_batch", attempts.with_columns(pl.lit(run_id).alias("run_id")).to_arrow())
+    con.execute(
+        """
+        INSERT INTO fetch_log (run_id, item_id, purpose, attempt, source_id, url, path, final_url, outcome,
+                               http_status, bytes, duration_ms, error, started_at)
+        SELECT run_id, item_id, purpose, attempt, nullif(source, ''), url, path, final_url, outcome,
+               http_status, bytes, duration_ms, error, started_at
+        FROM attempt_batch
+        """
+    )
+    con.unregister("attempt_batch")
+
+
+def _write_items(
     con: duckdb.DuckDBPyConnection,
     fetched: pl.DataFrame,
     pages: pl.DataFrame,
@@ -230,16 +252,32 @@ def _write_fetch_log(
     run_id: str,
     now: datetime,
 ) -> None:
+    # an item whose canonical URL names an article another item of the batch brought is its duplicate
+    batch_articles = batch.select("article_id", pl.col("item_id").alias("_loaded_by"))
     outcome = (
-        fetched.join(pages, on="item_id", how="left", suffix="_page")
+        fetched.rename({"duplicate_of": "_known_as"})
+        .join(pages, on="item_id", how="left", suffix="_page")
         .join(batch.select("item_id", "duplicate_of"), on="item_id", how="left")
+        .join(batch_articles, on="article_id", how="left")
         .with_columns(
             pl.col("item_id").is_in(batch["item_id"].to_list()).alias("_validated"),
             pl.col("item_id").is_in(quarantined["item_id"].to_list()).alias("_quarantined"),
+            pl.when(pl.col("_loaded_by").is_not_null() & (pl.col("_loaded_by") != pl.col("item_id")))
+            .then(pl.col("article_id"))
+            .alias("_same_canonical"),
+        )
+        .with_columns(
+            pl.coalesce("duplicate_of", "_known_as", "_same_canonical").alias("duplicate_of"),
+            pl.when(pl.col("_same_canonical").is_not_null() & pl.col("reason_page").is_null())
+            .then(pl.lit("same canonical URL as another page of the run"))
+            .otherwise(pl.col("reason_page"))
+            .alias("reason_page"),
         )
         .with_columns(
             pl.when(pl.col("status") == "error")
             .then(pl.lit("error"))
+            .when(pl.col("status") == "known_url")
+            .then(pl.lit("duplicate"))
             .when(pl.col("item_kind") == "feed")
             .then(pl.when(pl.col("status") == "not_modified").then(pl.lit("not_modified")).otherwise(pl.lit("listed")))
             .when(pl.col("page_type") == "failed")
@@ -280,7 +318,7 @@ def _write_fetch_log(
     con.register("log_batch", outcome.to_arrow())
     con.execute(
         """
-        INSERT INTO fetch_log (item_id, source_id, item_kind, url, path, status, reason, page_type, article_id,
+        INSERT INTO items (item_id, source_id, item_kind, url, path, status, reason, page_type, article_id,
                                duplicate_of, http_status, content_type, first_seen_at, last_fetched_at, last_run_id,
                                outcome, etag, last_modified, content_hash)
         SELECT item_id, source_id, item_kind, url, path, status, reason, page_type, article_id, duplicate_of,
@@ -293,9 +331,9 @@ def _write_fetch_log(
             http_status = excluded.http_status, content_type = excluded.content_type,
             last_fetched_at = excluded.last_fetched_at, last_run_id = excluded.last_run_id,
             outcome = excluded.outcome,
-            etag = coalesce(excluded.etag, fetch_log.etag),
-            last_modified = coalesce(excluded.last_modified, fetch_log.last_modified),
-            content_hash = coalesce(excluded.content_hash, fetch_log.content_hash)
+            etag = coalesce(excluded.etag, items.etag),
+            last_modified = coalesce(excluded.last_modified, items.last_modified),
+            content_hash = coalesce(excluded.content_hash, items.content_hash)
         """
     )
     con.unregister("log_batch")
