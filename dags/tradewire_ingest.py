@@ -7,7 +7,11 @@ read-only snapshot for SQL users and dashboards.
 
 | task | what it does | writes |
 |---|---|---|
-| `fetch_items` | reads feeds, sitemaps, URL lists and local folders; one row per item | `fetch.parquet` |
+| `plan_discovery` | splits the enabled sources into batches | source names (XCom) |
+| `discover_items` | mapped over source batches: reads feeds, sitemaps, URL lists, local folders | `fetch/discover-*/` |
+| `plan_fetch` | unique pages across sources, minus those settled by earlier runs, in batches | `fetch/plan/batch-*.parquet` |
+| `fetch_pages` | mapped over batches: fetches pages politely (per-host limits hold across tasks) | `fetch/pages-*/` |
+| `combine_fetched` | one row per item and one per request attempt for the run | `fetch.parquet`, `attempts.parquet` |
 | `clean_pages` | trafilatura for HTML, a dump cleaner for text; classifies page types | `clean.parquet` |
 | `enrich_articles` | countries and trade topics | `enriched.parquet` |
 | `validate_articles` | Great Expectations suite; failing rows go to quarantine | `validate/*.parquet` |
@@ -26,10 +30,13 @@ from tradewire_dag_parts import default_args, process_fetched
 
 from tradewire.settings import Settings
 
+SETTINGS = Settings.from_env()
+FETCH_TASKS = SETTINGS.fetch_tasks  # mapped discovery and fetch tasks running at once in one DAG run
+
 
 @dag(
     dag_id="tradewire_ingest",
-    schedule=Settings.from_env().ingest_schedule,
+    schedule=SETTINGS.ingest_schedule,
     start_date=pendulum.datetime(2025, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
@@ -39,12 +46,38 @@ from tradewire.settings import Settings
 )
 def tradewire_ingest() -> None:
     @task
-    def fetch_items(run_id: str | None = None) -> str:
-        from tradewire.pipeline import fetch_stage
+    def plan_discovery() -> list[list[str]]:
+        from tradewire.pipeline import plan_discovery_stage
 
-        return fetch_stage(str(run_id))
+        return plan_discovery_stage()
 
-    process_fetched(fetch_items())
+    @task(max_active_tis_per_dagrun=FETCH_TASKS)
+    def discover_items(source_names: list[str], run_id: str | None = None) -> str:
+        from tradewire.pipeline import discover_stage
+
+        return discover_stage(str(run_id), source_names)
+
+    @task
+    def plan_fetch(discovered: list[str], run_id: str | None = None) -> list[str]:
+        from tradewire.pipeline import plan_fetch_stage
+
+        return plan_fetch_stage(str(run_id), list(discovered))
+
+    @task(max_active_tis_per_dagrun=FETCH_TASKS)
+    def fetch_pages(batch_path: str, run_id: str | None = None) -> str:
+        from tradewire.pipeline import fetch_batch_stage
+
+        return fetch_batch_stage(str(run_id), batch_path)
+
+    @task
+    def combine_fetched(discovered: list[str], fetched: list[str], run_id: str | None = None) -> str:
+        from tradewire.pipeline import combine_fetch_stage
+
+        return combine_fetch_stage(str(run_id), list(discovered), list(fetched))
+
+    discovered = discover_items.expand(source_names=plan_discovery())
+    fetched = fetch_pages.expand(batch_path=plan_fetch(discovered))
+    process_fetched(combine_fetched(discovered, fetched))
 
 
 tradewire_ingest()

@@ -19,6 +19,7 @@
 | TRADEWIRE_FETCH_BATCH_SIZE | 100 | pages one mapped fetch task fetches (grows when the batch cap is reached) |
 | TRADEWIRE_MAX_BATCHES | 32 | most mapped tasks per step, far under Airflow's max_map_length (1024) |
 | TRADEWIRE_FETCH_THREADS | 4 | concurrent requests within one fetch task (per-host limits still hold) |
+| TRADEWIRE_FETCH_TASKS | 4 | mapped discovery or fetch tasks of one DAG run running at once |
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ class Settings:
     fetch_batch_size: int = 100
     max_batches: int = 32
     fetch_threads: int = 4
+    fetch_tasks: int = 4
 
     @property
     def warehouse_path(self) -> Path:
@@ -136,4 +138,5 @@ class Settings:
             fetch_batch_size=max(1, int(_number(env, "TRADEWIRE_FETCH_BATCH_SIZE", "100", int))),
             max_batches=min(512, max(1, int(_number(env, "TRADEWIRE_MAX_BATCHES", "32", int)))),
             fetch_threads=max(1, int(_number(env, "TRADEWIRE_FETCH_THREADS", "4", int))),
+            fetch_tasks=max(1, int(_number(env, "TRADEWIRE_FETCH_TASKS", "4", int))),
         )

@@ -41,13 +41,29 @@ def test_policy_tags_retries_docs_timeouts(dagbag) -> None:  # type: ignore[no-u
 
 def test_ingest_shape_and_writer_pool(dagbag) -> None:  # type: ignore[no-untyped-def]
     dag = dagbag.dags["tradewire_ingest"]
-    order = ["fetch_items", "clean_pages", "enrich_articles", "validate_articles", "load_warehouse", "publish_snapshot"]
+    order = [
+        "plan_discovery", "discover_items", "plan_fetch", "fetch_pages", "combine_fetched",
+        "clean_pages", "enrich_articles", "validate_articles", "load_warehouse", "publish_snapshot",
+    ]  # fmt: skip
     assert set(dag.task_ids) == set(order)
     for upstream, downstream in itertools.pairwise(order):
         assert upstream in dag.get_task(downstream).upstream_task_ids
     writers = {t.task_id for t in dag.tasks if t.pool == "tradewire_duckdb_writer"}
     assert writers == {"load_warehouse", "publish_snapshot"}
     assert dag.get_task("publish_snapshot").outlets
+
+
+def test_ingest_fans_out_by_dynamic_task_mapping(dagbag) -> None:  # type: ignore[no-untyped-def]
+    from airflow.sdk.definitions.mappedoperator import MappedOperator
+
+    from tradewire.settings import Settings
+
+    dag = dagbag.dags["tradewire_ingest"]
+    mapped = {t.task_id for t in dag.tasks if isinstance(t, MappedOperator)}
+    assert mapped == {"discover_items", "fetch_pages"}
+    for task_id in mapped:
+        assert dag.get_task(task_id).max_active_tis_per_dagrun == Settings.from_env().fetch_tasks
+    assert Settings.from_env().max_batches <= 512  # far under Airflow's max_map_length of 1024
 
 
 def test_reprocess_shape_params_and_writer_pool(dagbag) -> None:  # type: ignore[no-untyped-def]

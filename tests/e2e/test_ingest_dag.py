@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from tests.conftest import REPO
@@ -35,6 +36,9 @@ def airflow_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO / "plugins"),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "TRADEWIRE_HOME": str(root / "data"),
+        # small batches, so the sample's 6 sources and 39 pages fan out over several mapped tasks
+        "TRADEWIRE_SOURCES_PER_BATCH": "2",
+        "TRADEWIRE_FETCH_BATCH_SIZE": "8",
     }
     env.pop("TRADEWIRE_SOURCES", None)
     _airflow(env, "db", "migrate")
@@ -45,22 +49,32 @@ def airflow_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 def test_dag_runs_twice_with_identical_tables(airflow_env: dict[str, str]) -> None:
     warehouse = Path(airflow_env["TRADEWIRE_HOME"]) / "warehouse.duckdb"
     snapshot = Path(airflow_env["TRADEWIRE_HOME"]) / "serving" / "tradewire.duckdb"
+    staging = Path(airflow_env["TRADEWIRE_HOME"]) / "staging"
     _airflow(airflow_env, "dags", "test", "tradewire_ingest")
     first = table_counts(warehouse)
+    (run_1,) = [p.parent for p in staging.glob("*/fetch.parquet")]
     _airflow(airflow_env, "dags", "test", "tradewire_ingest")
     second = table_counts(warehouse)
+    (run_2,) = [p.parent for p in staging.glob("*/fetch.parquet") if p.parent != run_1]
     print("after run 1:", first)
     print("after run 2:", second)
     assert first["articles"] >= 30
-    assert first == second  # the second run found nothing new, so it changed nothing
+    # mapped tasks: 6 sources in batches of 2, 39 pages in batches of 8 (5 batches)
+    assert len(list((run_1 / "fetch").glob("discover-*"))) == 3
+    assert len(list((run_1 / "fetch").glob("pages-*"))) == 5
+    assert len(list((run_2 / "fetch").glob("pages-*"))) == 1  # nothing to fetch: one empty batch
+    # the second run found nothing new, so it changed nothing but the request log (its reads of the listings)
+    rereads = pl.read_parquet(run_2 / "attempts.parquet")
+    assert set(rereads["purpose"]) == {"feed"}
+    assert second == {**first, "fetch_log": first["fetch_log"] + rereads.height}
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         for table, key in KEYS.items():
             cols = ", ".join(key)
             query = f"SELECT count(*) FROM (SELECT {cols} FROM {table} GROUP BY ALL HAVING count(*) > 1)"  # noqa: S608
             assert con.execute(query).fetchone() == (0,)
-        page_runs = con.execute("SELECT DISTINCT last_run_id FROM fetch_log WHERE item_kind = 'page'").fetchall()
-        feed_runs = con.execute("SELECT DISTINCT last_run_id FROM fetch_log WHERE item_kind = 'feed'").fetchall()
+        page_runs = con.execute("SELECT DISTINCT last_run_id FROM items WHERE item_kind = 'page'").fetchall()
+        feed_runs = con.execute("SELECT DISTINCT last_run_id FROM items WHERE item_kind = 'feed'").fetchall()
     finally:
         con.close()
     # pages were fetched by the first run only; the second read the feeds again and found nothing new

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import duckdb
 import pytest
@@ -79,3 +80,43 @@ def test_second_run_sends_conditional_requests_and_fetches_no_page(server: Loopb
     finally:
         con.close()
     assert feed_row == [("not_modified", "not_modified", etag)]
+
+
+def _rss(server: Loopback, paths: list[str]) -> bytes:
+    items = "".join(f"<item><title>{p}</title><link>{server.url(p)}</link></item>" for p in paths)
+    return f"<rss version='2.0'><channel><title>t</title>{items}</channel></rss>".encode()
+
+
+def test_rel_canonical_is_respected_within_and_across_runs(server: Loopback, tmp_path: Path) -> None:
+    """An AMP copy and a tracking link name /story as canonical: one article; a later run does not fetch /story."""
+    story = ARTICLE.format(title="Tariff talks resume", topic="tariff")
+    canonical = f"<link rel='canonical' href='{server.url('/story')}'>"
+    page = story.replace("<head>", f"<head>{canonical}").encode()
+    for path in ("/amp/story", "/story-print", "/story"):
+        server.routes[path] = lambda h: send(h, 200, page, "text/html; charset=utf-8")
+    listed = ["/amp/story", "/story-print"]
+    server.routes["/feed.xml"] = lambda h: send(h, 200, _rss(server, listed), "application/rss+xml")
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        yaml.safe_dump({"sources": [{"name": "loopback", "kind": "rss", "url": server.url("/feed.xml")}]})
+    )
+    settings = Settings.from_env(
+        {"TRADEWIRE_HOME": str(tmp_path / "home"), "TRADEWIRE_SOURCES": str(sources),
+         "TRADEWIRE_ALLOW_PRIVATE_HOSTS": "127.0.0.1", "TRADEWIRE_HOST_DELAY": "0"}
+    )  # fmt: skip
+    first = run_all("run-1", settings)
+    assert first["articles_loaded"] == 1 and first["pages_fetched"] == 2
+    listed.append("/story")  # the feed now links the canonical URL itself
+    second = run_all("run-2", settings)
+    assert "/story" not in server.requests  # known as the canonical URL of a loaded article: not fetched
+    assert second["items_discovered"] == second["already_known"] == 3 and second["pages_fetched"] == 0
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        (article_id,) = con.execute("SELECT article_id FROM articles").fetchone()  # type: ignore[misc]
+        rows = con.execute("SELECT url, status, duplicate_of FROM items WHERE item_kind = 'page'").fetchall()
+    finally:
+        con.close()
+    statuses = {urlsplit(url).path: (status, dup) for url, status, dup in rows}
+    assert statuses["/story"] == ("duplicate", article_id)
+    assert sorted(s for s, _ in statuses.values()) == ["duplicate", "duplicate", "loaded"]
+    assert {dup for s, dup in statuses.values() if s == "duplicate"} == {article_id}

@@ -192,10 +192,13 @@ def _discover_remote(
                 kind, entries = parse_feed(body)
         except (FetchError, FeedError) as exc:
             outcome = exc.outcome if isinstance(exc, FetchError) else "parse_error"
-            status = resp.status if resp is not None else None
             doc_rows.append(
-                _row(doc_item, "feed", "error", f"discovery failed: {exc}", outcome=outcome, http_status=status)
-            )
+                _row(
+                    doc_item, "feed", "error", f"discovery failed: {exc}", outcome=outcome,
+                    http_status=resp.status if resp else None, final_url=resp.url if resp else None,
+                    content_type=resp.content_type if resp else None,
+                )
+            )  # fmt: skip
             _account(attempts, doc_item, "feed", outcome, str(exc))
             continue
         doc_rows.append(

@@ -166,7 +166,7 @@ def load_run(
         pages_fetched=page_rows.filter(pl.col("status") == "fetched").height,
         articles_loaded=canonical.height,
         articles_new=canonical.filter(~pl.col("article_id").is_in(list(existing))).height,
-        duplicates=batch.height - canonical.height,
+        duplicates=validated.height - canonical.height,  # by text, or two pages naming one canonical URL
         not_articles=pages.filter(~pl.col("page_type").is_in(["article", "failed"])).height,
         quarantined=quarantined.height,
         extraction_failed=pages.filter(pl.col("page_type") == "failed").height,

@@ -26,7 +26,9 @@ def cleaned_articles_rules(now: datetime | None = None, published_floor: str = "
     now = now or datetime.now(UTC)
     return [
         Rule("ExpectColumnValuesToNotBeNull", {"column": "article_id"}),
-        Rule("ExpectColumnValuesToBeUnique", {"column": "article_id"}, row_level=False),
+        # one row per fetched page; two pages may name one article (an AMP copy and its rel=canonical),
+        # which the load resolves as duplicates, so article_id is unique in the warehouse, not here
+        Rule("ExpectColumnValuesToBeUnique", {"column": "item_id"}, row_level=False),
         Rule("ExpectColumnValuesToNotBeNull", {"column": "title"}),
         Rule("ExpectColumnValueLengthsToBeBetween", {"column": "title", "min_value": 5, "max_value": 400}),
         Rule("ExpectColumnValuesToNotBeNull", {"column": "text"}),
