@@ -9,7 +9,7 @@ read-only snapshot for SQL users and dashboards.
 |---|---|---|
 | `plan_discovery` | splits the enabled sources into batches | source names (XCom) |
 | `discover_items` | mapped over source batches: reads feeds, sitemaps, URL lists, local folders | `fetch/discover-*/` |
-| `plan_fetch` | unique pages across sources, minus those settled by earlier runs, in batches | `fetch/plan/batch-*.parquet` |
+| `plan_fetch` | unique pages across sources, minus those settled by earlier runs, in batches | `fetch/plan/` |
 | `fetch_pages` | mapped over batches: fetches pages politely (per-host limits hold across tasks) | `fetch/pages-*/` |
 | `combine_fetched` | one row per item and one per request attempt for the run | `fetch.parquet`, `attempts.parquet` |
 | `clean_pages` | trafilatura for HTML, a dump cleaner for text; classifies page types | `clean.parquet` |

@@ -15,6 +15,7 @@
 | TRADEWIRE_HTTP_ATTEMPTS | 3 | tries per URL on connection errors, timeouts, 429 and 5xx (backoff with jitter) |
 | TRADEWIRE_HOST_DELAY | 1.0 | minimum seconds between two requests to one host, across tasks on this machine |
 | TRADEWIRE_HOST_CONCURRENCY | 2 | requests in flight to one host at most |
+| TRADEWIRE_HOST_LIMITS_URL | (empty) | redis:// URL: per-host limits in Redis, for workers on several machines |
 | TRADEWIRE_SOURCES_PER_BATCH | 20 | sources one mapped discovery task reads |
 | TRADEWIRE_FETCH_BATCH_SIZE | 100 | pages one mapped fetch task fetches (grows when the batch cap is reached) |
 | TRADEWIRE_MAX_BATCHES | 32 | most mapped tasks per step, far under Airflow's max_map_length (1024) |
@@ -57,6 +58,13 @@ def _schedule(value: str) -> str | None:
     return None if value.strip().lower() in ("", "none", "manual") else value.strip()
 
 
+def _redis_url(value: str) -> str:
+    value = value.strip()
+    if value and not value.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError(f"TRADEWIRE_HOST_LIMITS_URL={value!r} is not a redis://, rediss:// or unix:// URL")
+    return value
+
+
 WRITER_POOL = "tradewire_duckdb_writer"  # one slot: only one task at a time writes the warehouse
 
 
@@ -75,6 +83,7 @@ class Settings:
     http_attempts: int = 3
     host_delay: float = 1.0
     host_concurrency: int = 2
+    host_limits_url: str = ""
     sources_per_batch: int = 20
     fetch_batch_size: int = 100
     max_batches: int = 32
@@ -134,6 +143,7 @@ class Settings:
             http_attempts=max(1, int(_number(env, "TRADEWIRE_HTTP_ATTEMPTS", "3", int))),
             host_delay=max(0.0, _number(env, "TRADEWIRE_HOST_DELAY", "1.0", float)),
             host_concurrency=max(1, int(_number(env, "TRADEWIRE_HOST_CONCURRENCY", "2", int))),
+            host_limits_url=_redis_url(env.get("TRADEWIRE_HOST_LIMITS_URL", "")),
             sources_per_batch=max(1, int(_number(env, "TRADEWIRE_SOURCES_PER_BATCH", "20", int))),
             fetch_batch_size=max(1, int(_number(env, "TRADEWIRE_FETCH_BATCH_SIZE", "100", int))),
             max_batches=min(512, max(1, int(_number(env, "TRADEWIRE_MAX_BATCHES", "32", int)))),

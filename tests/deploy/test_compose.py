@@ -99,6 +99,8 @@ def test_celery_executor_and_shared_settings(compose: dict[str, Any]) -> None:
         assert env.get("AIRFLOW__CORE__FERNET_KEY", "").startswith("${AIRFLOW_FERNET_KEY"), name
         assert str(env.get("AIRFLOW__CORE__LOAD_EXAMPLES")).lower() == "false", name
         assert env.get("TRADEWIRE_HOME") == "/opt/airflow/data", name
+        # workers on several machines share per-host politeness through the stack's Redis
+        assert "redis://redis:6379/" in env.get("TRADEWIRE_HOST_LIMITS_URL", ""), name
 
 
 def test_project_folders_mounted_on_every_airflow_service(compose: dict[str, Any]) -> None:

@@ -263,3 +263,75 @@ class HostLimiter:
         close = getattr(self.inner, "close", None)
         if close:
             close()
+
+
+# Both scripts read the clock of the Redis server, so workers on machines with skewed clocks agree.
+_RESERVE_TURN = """
+local t = redis.call('TIME')
+local now = t[1] * 1000 + math.floor(t[2] / 1000)
+local turn = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
+redis.call('SET', KEYS[1], turn + tonumber(ARGV[1]), 'PX', ARGV[2])
+return turn - now
+"""
+_TAKE_SLOT = """
+local t = redis.call('TIME')
+local now = t[1] * 1000 + math.floor(t[2] / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[2])
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+  return 1
+end
+return 0
+"""
+
+
+class RedisHostLimiter:
+    """HostLimiter's limits kept in Redis, so they hold across Celery workers on several machines.
+
+    Each request reserves the host's next turn (at least `min_delay` after the previous one) and
+    a slot among `per_host`. Slots are leases that expire after `lease` seconds, so a worker that
+    dies mid-request cannot block a host for good (file locks on NFS offer no such guarantee).
+    """
+
+    def __init__(
+        self,
+        inner: Fetcher,
+        url: str,
+        min_delay: float = 1.0,
+        per_host: int = 2,
+        lease: float = 120.0,
+        prefix: str = "tradewire:host:",
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        import redis
+
+        self.inner = inner
+        self.min_delay = min_delay
+        self.per_host = max(1, per_host)
+        self.lease_ms = int(lease * 1000)
+        self.prefix = prefix
+        self.sleep = sleep
+        self._redis = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5)
+        self._reserve = self._redis.register_script(_RESERVE_TURN)
+        self._take = self._redis.register_script(_TAKE_SLOT)
+
+    def get(self, url: str, headers: Mapping[str, str] | None = None) -> Response:
+        key = self.prefix + _host_key(urlsplit(url).hostname or "")
+        token = f"{os.getpid()}:{threading.get_ident()}:{random.random()}"  # noqa: S311  # a name, not a secret
+        while not self._take(keys=[key + ":slots"], args=[self.per_host, token, self.lease_ms]):
+            time.sleep(0.02)
+        try:
+            if self.min_delay > 0:
+                wait_ms = int(self._reserve(keys=[key + ":turn"], args=[int(self.min_delay * 1000), self.lease_ms]))
+                if wait_ms > 0:
+                    self.sleep(wait_ms / 1000)
+            return self.inner.get(url, headers)
+        finally:
+            self._redis.zrem(key + ":slots", token)
+
+    def close(self) -> None:
+        self._redis.close()
+        close = getattr(self.inner, "close", None)
+        if close:
+            close()

@@ -25,7 +25,7 @@ from tradewire.fetch import archive
 from tradewire.fetch.attempts import ATTEMPT_SCHEMA, AttemptLog, Context, RecordingFetcher, attributed
 from tradewire.fetch.feeds import Discovered, FeedError, parse_feed, parse_url_list
 from tradewire.fetch.http import Fetcher, FetchError, HttpFetcher, MirrorFetcher, Response, gunzip_capped
-from tradewire.fetch.polite import HostLimiter, RetryingFetcher, RobotsFetcher
+from tradewire.fetch.polite import HostLimiter, RedisHostLimiter, RetryingFetcher, RobotsFetcher
 from tradewire.fetch.state import KnownItem, KnownState
 from tradewire.ids import item_id_for_file, item_id_for_url, normalize_url, short_hash
 from tradewire.settings import Settings
@@ -116,7 +116,11 @@ def make_fetcher(settings: Settings, config: SourcesConfig, attempts: AttemptLog
     )
     if attempts is not None:
         client = RecordingFetcher(client, attempts)
-    paced = HostLimiter(client, settings.host_lock_dir, settings.host_delay, settings.host_concurrency)
+    paced: Fetcher
+    if settings.host_limits_url:
+        paced = RedisHostLimiter(client, settings.host_limits_url, settings.host_delay, settings.host_concurrency)
+    else:
+        paced = HostLimiter(client, settings.host_lock_dir, settings.host_delay, settings.host_concurrency)
     return RobotsFetcher(
         RetryingFetcher(paced, attempts=settings.http_attempts),
         settings.user_agent,
