@@ -164,6 +164,7 @@ class Run:
     rows: pl.DataFrame
     attempts: pl.DataFrame
     summary: dict[str, Any]
+    fetch_path: Path
 
 
 @dataclass
@@ -174,6 +175,7 @@ class Matrix:
     second: Run  # the wire feed again, with its ETag
     connections: list[tuple[str, int]]  # every TCP connection the client opened
     if_none_match: list[str | None]  # what the wire feed was asked with, request by request
+    settings: Settings
 
     def row(self, path: str, run: Run | None = None) -> dict[str, Any]:
         found = (run or self.first).rows.filter(pl.col("url") == self.server.url(path))
@@ -208,7 +210,7 @@ def run(settings: Settings, config: SourcesConfig, out_dir: Path, **kwargs: Any)
     finally:
         getattr(fetcher, "close", lambda: None)()
     summary = json.loads((out_dir / "fetch_summary.json").read_text(encoding="utf-8"))
-    return Run(pl.read_parquet(out), pl.read_parquet(out_dir / "attempts.parquet"), summary)
+    return Run(pl.read_parquet(out), pl.read_parquet(out_dir / "attempts.parquet"), summary, out)
 
 
 @pytest.fixture(scope="module")
@@ -240,7 +242,7 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> Matrix:
         first = run(settings, config, tmp / "run-1")
         known = KnownState({item_id_for_url(server.url("/wire.xml")): KnownItem("listed", etag=ETAG)})
         second = run(settings, config, tmp / "run-2", only={"wire"}, known=known)
-    return Matrix(server, listed, first, second, connections, if_none_match)
+    return Matrix(server, listed, first, second, connections, if_none_match, settings)
 
 
 # -- nothing lost ----------------------------------------------------------------------------------------------
@@ -381,3 +383,33 @@ def test_unchanged_feed_answers_304_to_its_etag(matrix: Matrix) -> None:
     [attempt] = matrix.tries("/wire.xml", purpose="feed", run=second)
     assert (attempt["outcome"], attempt["http_status"], attempt["bytes"]) == ("not_modified", 304, 0)
     assert second.attempts.height == 1
+
+
+# -- in the warehouse ------------------------------------------------------------------------------------------
+def test_the_run_lands_in_fetch_log_and_items(matrix: Matrix) -> None:
+    """The rest of the pipeline on the matrix run: fetch_log has every attempt, items every item, none lost."""
+    import duckdb
+
+    from tradewire.pipeline import clean_stage, enrich_stage, load_stage, validate_stage
+
+    settings, run_id = matrix.settings, "fault-matrix"
+    fetch_path = str(matrix.first.fetch_path)
+    enriched = enrich_stage(clean_stage(fetch_path, run_id, settings), run_id, settings)
+    ledger = load_stage(run_id, fetch_path, enriched, validate_stage(enriched, run_id, settings), settings)
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        logged = con.execute(
+            "SELECT item_id, purpose, attempt, outcome, http_status FROM fetch_log WHERE run_id = ? ORDER BY ALL",
+            [run_id],
+        ).fetchall()
+        items = dict(con.execute("SELECT item_id, status FROM items").fetchall())
+    finally:
+        con.close()
+    attempts = matrix.first.attempts.select("item_id", "purpose", "attempt", "outcome", "http_status")
+    assert logged == sorted(attempts.iter_rows())
+    assert set(items) == set(matrix.first.rows["item_id"])
+    for path, (outcome, *_) in PAGES.items():
+        status = items[matrix.row(path)["item_id"]]
+        assert (status == "error") == (outcome != "ok"), (path, status)
+    assert ledger["items_discovered"] == len(PAGES) + len(FEED_ITEMS)
+    assert ledger["fetch_errors"] == sum(1 for outcome, *_ in PAGES.values() if outcome != "ok")
