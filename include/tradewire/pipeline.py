@@ -31,7 +31,7 @@ def fetch_stage(run_id: str, settings: Settings | None = None, only: list[str] |
         out = fetch_sources(
             config, fetcher, settings.run_dir(run_id) / "fetch.parquet", settings.max_bytes,
             set(only) if only else None, workers=settings.fetch_threads, known=known,
-            archive_dir=settings.archive_dir, attempts=attempts, batch_size=settings.fetch_batch_size,
+            archive_dir=settings.archive_dir, attempts=attempts,
         )  # fmt: skip
     finally:
         _close(fetcher)

@@ -5,24 +5,34 @@ deployment does (scheduler, dag-processor, api-server, tasks in their own
 processes talking to the execution API), which is where problems with
 subprocesses, environment and the writer pool show. Skips when no PostgreSQL
 server accepts connections on 127.0.0.1:5432 (a user's laptop).
+
+The sample is served over real HTTP from 127.0.0.1, so every source is on one host, and fetched
+in small batches by mapped tasks that run at the same time: the per-host limits (in Redis when
+one answers on 127.0.0.1:6379, else lock files) must still space and cap the requests.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import uuid
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from tests.conftest import REPO
+from tests.fetch.loopback import Loopback
+from tests.fetch.test_fetch_sources import HOST_URL, SITE, http_sources
+from tests.fetch.test_fetch_sources import site_responder as sample_site
 from tradewire.load.warehouse import table_counts
 
 AIRFLOW = str(Path(sys.executable).with_name("airflow"))
@@ -52,6 +62,40 @@ def postgres_database() -> str:
     admin.close()
 
 
+class ArrivalLog:
+    """Wraps a responder: when each request arrived, and the most requests in flight at once."""
+
+    def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
+        self.inner = inner
+        self.arrivals: list[float] = []
+        self.in_flight = self.most_in_flight = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, handler) -> None:  # type: ignore[no-untyped-def]
+        with self.lock:
+            self.arrivals.append(time.monotonic())
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            self.inner(handler)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+
+def _host_limits_url() -> str:
+    try:
+        import redis
+
+        redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_connect_timeout=1).ping()
+    except Exception:  # no Redis here: the lock files carry the limits
+        return ""
+    return "redis://127.0.0.1:6379/0"
+
+
+HOST_DELAY = 0.2
+
+
 def _run(env: dict[str, str], *args: str) -> str:
     result = subprocess.run([AIRFLOW, *args], env=env, capture_output=True, text=True, cwd=REPO, timeout=300)
     assert result.returncode == 0, f"airflow {' '.join(args)}:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
@@ -59,6 +103,32 @@ def _run(env: dict[str, str], *args: str) -> str:
 
 
 def test_scheduled_stack_on_postgres_runs_the_dag(tmp_path: Path, postgres_database: str) -> None:
+    with Loopback() as server:
+        prefix = f"http://127.0.0.1:{server.port}/".encode()
+        arrivals = ArrivalLog(sample_site(SITE, lambda body: HOST_URL.sub(prefix + rb"\1", body)))
+        server.fallback = arrivals
+        config = http_sources(server, tmp_path)
+        assert config.origin is not None
+        _scheduled_run(tmp_path, postgres_database, str(config.origin))
+    counts = table_counts(tmp_path / "data" / "warehouse.duckdb")
+    print("scheduled run on PostgreSQL metadata:", counts)
+    assert counts["articles"] >= 30
+    assert (tmp_path / "data" / "serving" / "tradewire.duckdb").exists()
+    run_dir = next((tmp_path / "data" / "staging").glob("*/fetch.parquet")).parent
+    spans = []
+    for batch in sorted((run_dir / "fetch").glob("pages-*")):
+        started = pl.read_parquet(batch / "attempts.parquet")["started_at"]
+        spans.append((started.min(), started.max()))
+    assert len(spans) == 5  # 39 pages in batches of 8
+    overlapping = sum(1 for a, b in itertools.pairwise(spans) if b[0] < a[1])
+    gaps = [b - a for a, b in itertools.pairwise(arrivals.arrivals)]
+    print(f"fetch batches overlapping in time: {overlapping}; smallest gap between requests: {min(gaps):.3f}s")
+    assert overlapping >= 1  # mapped tasks really ran side by side ...
+    assert arrivals.most_in_flight == 1  # ... and still one request at a time to the one host
+    assert min(gaps) >= HOST_DELAY - 0.05  # the delay apart, less connect jitter (unlimited: ~1 ms apart)
+
+
+def _scheduled_run(tmp_path: Path, postgres_database: str, sources: str) -> None:
     port = _free_port()
     env = {
         **os.environ,
@@ -75,6 +145,13 @@ def test_scheduled_stack_on_postgres_runs_the_dag(tmp_path: Path, postgres_datab
         "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "2",
         "TRADEWIRE_HOME": str(tmp_path / "data"),
         "TRADEWIRE_INGEST_SCHEDULE": "none",
+        "TRADEWIRE_SOURCES": sources,
+        "TRADEWIRE_ALLOW_PRIVATE_HOSTS": "127.0.0.1",
+        "TRADEWIRE_SOURCES_PER_BATCH": "2",
+        "TRADEWIRE_FETCH_BATCH_SIZE": "8",
+        "TRADEWIRE_HOST_DELAY": str(HOST_DELAY),
+        "TRADEWIRE_HOST_CONCURRENCY": "1",
+        "TRADEWIRE_HOST_LIMITS_URL": _host_limits_url(),
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }
     _run(env, "db", "migrate")
@@ -114,7 +191,3 @@ def test_scheduled_stack_on_postgres_runs_the_dag(tmp_path: Path, postgres_datab
         except subprocess.TimeoutExpired:
             os.killpg(stack.pid, signal.SIGKILL)
         log.close()
-    counts = table_counts(tmp_path / "data" / "warehouse.duckdb")
-    print("scheduled run on PostgreSQL metadata:", counts)
-    assert counts["articles"] >= 30
-    assert (tmp_path / "data" / "serving" / "tradewire.duckdb").exists()

@@ -587,7 +587,7 @@ def fetch_sources(
     known: KnownState | None = None,
     archive_dir: Path | None = None,
     attempts: AttemptLog | None = None,
-    batch_size: int = 100,
+    batch_size: int | None = None,
 ) -> Path:
     """The whole fetch stage in this process: discover, plan, fetch every batch, combine; returns out_path.
 
@@ -603,7 +603,8 @@ def fetch_sources(
         config, fetcher, work / "discover", only=only or None, max_bytes=max_bytes, known=known, attempts=recorder,
         archive_dir=archive_dir,
     )  # fmt: skip
-    batches = plan_fetch([discovered], work / "plan", known, batch_size=batch_size, max_batches=1_000_000)
+    # one batch by default: in one process, batches would only add a tail wait each
+    batches = plan_fetch([discovered], work / "plan", known, batch_size=batch_size or 1_000_000, max_batches=1_000_000)
     done = []
     for index, batch in enumerate(batches):
         out_dir = work / f"pages-{index:04d}"
