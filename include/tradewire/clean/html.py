@@ -93,33 +93,50 @@ def _strip_site_suffix(title: str, site_name: str | None) -> str:
     return title.strip()
 
 
+def extract_text(tree: lxml_html.HtmlElement, url: str | None = None) -> str:
+    """The article body as plain text, paragraphs on their own lines (trafilatura copies the tree)."""
+    extracted = trafilatura.bare_extraction(
+        tree, url=url, with_metadata=False, include_comments=False, favor_precision=True
+    )
+    return (extracted.text or "") if isinstance(extracted, Document) else ""
+
+
+def _fallback_date(tree: lxml_html.HtmlElement, url: str | None, now: datetime) -> str | None:
+    """htmldate, only for pages whose markup names no date: it is the slowest part of metadata."""
+    from htmldate import find_date
+
+    try:
+        return find_date(
+            tree, url=url, extensive_search=True, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S%z",
+            max_date=now.date().isoformat(),
+        )  # fmt: skip
+    except Exception:  # htmldate's own parsing bugs must not cost the article
+        return None
+
+
 def extract_html(html: str, url: str | None = None, now: datetime | None = None) -> HtmlArticle:
+    """Text from the extractor; metadata from publisher markup first, trafilatura's heuristics where it is silent."""
+    from trafilatura import metadata as traf_meta
+
     now = now or datetime.now(UTC)
     try:
         tree = lxml_html.fromstring(_XML_DECLARATION.sub("", html, count=1))
     except (etree.ParserError, ValueError):
         return HtmlArticle(page_type="empty", reason="no parseable HTML")
     meta = read_meta(tree)
-    extracted = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        favor_precision=True,
-        date_extraction_params={"extensive_search": True, "original_date": True, "max_date": now.date().isoformat()},
-    )
-    doc = extracted if isinstance(extracted, Document) else None
-    text = (doc.text or "") if doc is not None else ""
-    site_name = meta.site_name or (doc.sitename if doc is not None else None)
-    raw_title = meta.title or (doc.title if doc is not None else None)
+    text = extract_text(tree, url)
+    site_name = meta.site_name or traf_meta.extract_sitename(tree)
+    raw_title = meta.title or traf_meta.extract_title(tree)
+    authors = meta.authors or (traf_meta.extract_author(tree) or "").split(";")
+    published = parse_datetime(meta.published, now) or parse_datetime(_fallback_date(tree, url, now), now)
     article = HtmlArticle(
         title=_strip_site_suffix(raw_title, site_name) if raw_title else None,
-        authors=clean_authors(meta.authors or ((doc.author or "").split(";") if doc is not None else []), site_name),
-        published_at=parse_datetime(meta.published, now) or parse_datetime(doc.date if doc else None, now),
+        authors=clean_authors(authors, site_name),
+        published_at=published,
         modified_at=parse_datetime(meta.modified, now),
         site_name=site_name,
         section=meta.section,
-        tags=meta.tags or (list(doc.tags or []) if doc is not None else []),
+        tags=meta.tags,
         language_hint=(meta.language or "").split("-")[0].lower() or None,
         canonical_url=meta.canonical_url,
         image=meta.image,
@@ -144,13 +161,12 @@ def text_units(text: str) -> int:
 def classify_page(meta: PageMeta, article: HtmlArticle, tree: lxml_html.HtmlElement) -> tuple[str, str | None]:
     """article | section_front | video | paywall | error | empty, with a reason for everything but article."""
     words = text_units(article.text)
-    page_text = " ".join(tree.xpath("//body//text()"))[:200_000]
     heading = " ".join([article.title or "", *tree.xpath("//h1//text()")])
     if _ERROR_TITLE.search(heading) and words < 300:
         return "error", f"error page: {heading.strip()[:80]!r}"
     if meta.og_type and meta.og_type.startswith("video") and words < 300:
         return "video", "video page with little text"
-    if _PAYWALL.search(page_text) and words < 250:
+    if words < 250 and _PAYWALL.search(" ".join(tree.xpath("//body//text()"))[:200_000]):
         return "paywall", f"paywall stub ({words} words visible)"
     is_article_markup = (meta.og_type or "").lower() == "article" or bool(
         {"newsarticle", "article", "reportagenewsarticle", "blogposting"} & set(meta.ld_types)
