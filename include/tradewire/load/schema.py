@@ -2,9 +2,44 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import duckdb
 
-MIGRATIONS: list[tuple[int, str, str]] = [
+
+def _recompute_signatures(con: duckdb.DuckDBPyConnection) -> None:
+    """MinHash signatures and LSH bands of every stored article, recomputed from its text."""
+    import polars as pl
+
+    from tradewire.clean.dedup import band_keys, minhash
+
+    articles = con.execute("SELECT article_id, text FROM articles").fetchall()
+    signatures = {article_id: minhash(text or "") for article_id, text in articles}
+    con.execute("DELETE FROM article_lsh")
+    if not signatures:
+        return
+    frame = pl.DataFrame(
+        {"article_id": list(signatures), "minhash": list(signatures.values())},
+        schema={"article_id": pl.String, "minhash": pl.List(pl.UInt64)},
+    )
+    bands = pl.DataFrame(
+        [(aid, key) for aid, sig in signatures.items() for key in band_keys(sig)],
+        schema={"article_id": pl.String, "band_key": pl.String},
+        orient="row",
+    ).unique()
+    con.register("new_signatures", frame.to_arrow())
+    con.execute(
+        "UPDATE articles SET minhash = n.minhash FROM new_signatures n WHERE articles.article_id = n.article_id"
+    )
+    con.unregister("new_signatures")
+    con.register("new_bands", bands.to_arrow())
+    con.execute("INSERT INTO article_lsh SELECT article_id, band_key FROM new_bands")
+    con.unregister("new_bands")
+
+
+Migration = tuple[int, str, "str | Callable[[duckdb.DuckDBPyConnection], None]"]
+
+MIGRATIONS: list[Migration] = [
     (
         1,
         "core tables",
@@ -157,6 +192,26 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        6,
+        "story clusters (articles.story_id) and every URL of an article (article_urls)",
+        """
+        ALTER TABLE articles ADD COLUMN story_id VARCHAR;
+        UPDATE articles SET story_id = article_id;
+        CREATE TABLE article_urls (
+            article_id VARCHAR NOT NULL,
+            item_id VARCHAR NOT NULL,
+            url VARCHAR,
+            source_id VARCHAR,
+            first_seen_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (article_id, item_id)
+        );
+        INSERT INTO article_urls
+        SELECT article_id, item_id, url, source_id, first_seen_at FROM items
+        WHERE status = 'loaded' AND article_id IS NOT NULL;
+        """,
+    ),
+    (7, "MinHash signatures version 2 (unbiased permutations): recomputed from the stored text", _recompute_signatures),
 ]
 
 TABLES = (
@@ -165,6 +220,7 @@ TABLES = (
     "article_lsh",
     "article_countries",
     "article_topics",
+    "article_urls",
     "items",
     "fetch_log",
     "raw_archive",
@@ -186,7 +242,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
             continue
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute(sql)
+            if callable(sql):
+                sql(con)
+            else:
+                con.execute(sql)
             con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
             con.execute("COMMIT")
         except Exception:

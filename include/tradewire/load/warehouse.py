@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from tradewire.clean.dedup import NEAR_DUPLICATE_JACCARD, band_keys, similarity
+from tradewire.clean.dedup import STORY_JACCARD, band_keys, similarity
 from tradewire.load.schema import migrate
 from tradewire.sources import SourcesConfig
 
@@ -39,6 +39,7 @@ class Ledger:
     pages_fetched: int = 0
     articles_loaded: int = 0
     articles_new: int = 0
+    story_members: int = 0  # articles loaded that joined the story cluster of an earlier article
     duplicates: int = 0
     not_articles: int = 0
     quarantined: int = 0
@@ -66,9 +67,13 @@ def _upsert_sources(con: duckdb.DuckDBPyConnection, config: SourcesConfig) -> No
 
 
 def _assign_duplicates(con: duckdb.DuckDBPyConnection, batch: pl.DataFrame) -> pl.DataFrame:
-    """Add duplicate_of: an article with the same or nearly the same text, in the warehouse or earlier in the batch.
+    """Add duplicate_of and story_id to the batch's articles.
 
-    Earlier means earlier published (then smaller id), so the choice is the same on every rerun.
+    duplicate_of: an article with the same normalised text (same fingerprint), in the warehouse or
+    earlier in the batch; the page is not stored again, its URL is added to the article's.
+    story_id: the story cluster, named after its first member: the story of an article whose
+    MinHash similarity to one already known (or earlier in the batch) reaches STORY_JACCARD, else
+    the article itself. Earlier means earlier published, then smaller id, so reruns decide the same.
     """
     batch = batch.unique(subset="article_id", keep="first", maintain_order=True)
     ordered = batch.sort(["published_at", "article_id"], nulls_last=True)
@@ -76,38 +81,47 @@ def _assign_duplicates(con: duckdb.DuckDBPyConnection, batch: pl.DataFrame) -> p
     all_keys = sorted({k for ks in keys.values() for k in ks})
     known_fp: dict[str, str] = {}
     known_sig: dict[str, list[int]] = {}
+    story_of: dict[str, str] = {}
     by_key: dict[str, set[str]] = {}
     if all_keys:
         con.register("wanted_keys", pl.DataFrame({"band_key": all_keys}).to_arrow())
-        for aid, key, fp, sig in con.execute(
-            "SELECT l.article_id, l.band_key, a.fingerprint, a.minhash FROM article_lsh l "
-            "JOIN wanted_keys USING (band_key) JOIN articles a USING (article_id)"
+        for aid, key, fp, sig, story in con.execute(
+            "SELECT l.article_id, l.band_key, a.fingerprint, a.minhash, coalesce(a.story_id, a.article_id) "
+            "FROM article_lsh l JOIN wanted_keys USING (band_key) JOIN articles a USING (article_id)"
         ).fetchall():
             by_key.setdefault(key, set()).add(aid)
             known_fp[fp] = aid
             known_sig[aid] = list(sig)
+            story_of[aid] = story
         con.unregister("wanted_keys")
-    for fp, aid in con.execute(
-        "SELECT fingerprint, article_id FROM articles WHERE fingerprint IN (SELECT unnest(?::VARCHAR[]))",
+    for fp, aid, story in con.execute(
+        "SELECT fingerprint, article_id, coalesce(story_id, article_id) FROM articles "
+        "WHERE fingerprint IN (SELECT unnest(?::VARCHAR[]))",
         [ordered["fingerprint"].to_list()],
     ).fetchall():
         known_fp.setdefault(fp, aid)
+        story_of.setdefault(aid, story)
     duplicate_of: dict[str, str | None] = {}
+    story_id: dict[str, str] = {}
     for article_id, fingerprint, signature in ordered.select("article_id", "fingerprint", "minhash").iter_rows():
         owner = known_fp.get(fingerprint)
-        if owner is None or owner == article_id:
-            candidates = sorted({c for k in keys[article_id] for c in by_key.get(k, ())} - {article_id})
-            owner = next((c for c in candidates if similarity(known_sig[c], signature) >= NEAR_DUPLICATE_JACCARD), None)
         if owner is not None and owner != article_id:
             duplicate_of[article_id] = owner
+            story_id[article_id] = story_of.get(owner, owner)
             continue
         duplicate_of[article_id] = None
+        candidates = sorted({c for k in keys[article_id] for c in by_key.get(k, ())} - {article_id})
+        similar = [c for c in candidates if similarity(known_sig[c], signature) >= STORY_JACCARD]
+        stories = sorted({story_of.get(c, c) for c in similar})
+        story_id[article_id] = stories[0] if stories else story_of.get(article_id, article_id)
         known_fp.setdefault(fingerprint, article_id)
         known_sig[article_id] = signature
+        story_of[article_id] = story_id[article_id]
         for key in keys[article_id]:
             by_key.setdefault(key, set()).add(article_id)
     return batch.with_columns(
-        pl.col("article_id").replace_strict(duplicate_of, return_dtype=pl.String).alias("duplicate_of")
+        pl.col("article_id").replace_strict(duplicate_of, return_dtype=pl.String).alias("duplicate_of"),
+        pl.col("article_id").replace_strict(story_id, return_dtype=pl.String).alias("story_id"),
     )
 
 
@@ -134,11 +148,14 @@ def load_run(
         batch = (
             _assign_duplicates(con, validated)
             if validated.height
-            else validated.with_columns(pl.lit(None, pl.String).alias("duplicate_of"))
+            else validated.with_columns(
+                pl.lit(None, pl.String).alias("duplicate_of"), pl.lit(None, pl.String).alias("story_id")
+            )
         )
         canonical = batch.filter(pl.col("duplicate_of").is_null())
         existing = {r[0] for r in con.execute("SELECT article_id FROM articles").fetchall()}
         _write_articles(con, canonical, now)
+        _write_article_urls(con, validated, batch, now)
         _write_items(con, fetched, pages, batch, quarantined, run_id, now)
         _write_attempts(con, fetch_path.parent / "attempts.parquet", run_id)
         _write_quarantine(con, quarantined, batch, run_id, now)
@@ -167,6 +184,7 @@ def load_run(
         articles_loaded=canonical.height,
         articles_new=canonical.filter(~pl.col("article_id").is_in(list(existing))).height,
         duplicates=validated.height - canonical.height,  # by text, or two pages naming one canonical URL
+        story_members=canonical.filter(pl.col("story_id") != pl.col("article_id")).height,
         not_articles=pages.filter(~pl.col("page_type").is_in(["article", "failed"])).height,
         quarantined=quarantined.height,
         extraction_failed=pages.filter(pl.col("page_type") == "failed").height,
@@ -195,7 +213,7 @@ def _write_articles(con: duckdb.DuckDBPyConnection, canonical: pl.DataFrame, now
         SELECT b.article_id, b.url, b.canonical_url, b.source_id, b.title, b.authors, b.published_at, b.modified_at,
                b.site_name, b.section, b.tags, b.language, b.text, b.word_count, b.image, b.fingerprint, b.minhash,
                b.extractor,
-               k.first_seen_at, b.seen_at
+               k.first_seen_at, b.seen_at, b.story_id
         FROM batch b JOIN kept k USING (article_id)
         """
     )
@@ -241,6 +259,24 @@ def _write_attempts(con: duckdb.DuckDBPyConnection, attempts_path: Path, run_id:
         """
     )
     con.unregister("attempt_batch")
+
+
+def _write_article_urls(
+    con: duckdb.DuckDBPyConnection, validated: pl.DataFrame, batch: pl.DataFrame, now: datetime
+) -> None:
+    """Every page that brought an article, exact copies included, under the article it became."""
+    if not validated.height:
+        return
+    owners = batch.select(
+        "article_id", pl.coalesce("duplicate_of", "article_id").alias("owner")
+    )  # two pages naming one canonical URL share their article_id
+    rows = validated.join(owners, on="article_id", how="inner").select(
+        pl.col("owner").alias("article_id"), "item_id", "url", pl.col("source").alias("source_id"),
+        pl.lit(now).alias("first_seen_at"),
+    )  # fmt: skip
+    con.register("url_batch", rows.to_arrow())
+    con.execute("INSERT OR IGNORE INTO article_urls BY NAME SELECT * FROM url_batch")
+    con.unregister("url_batch")
 
 
 def _write_items(
