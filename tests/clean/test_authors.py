@@ -21,3 +21,11 @@ from tradewire.clean.authors import clean_authors
 )
 def test_clean_authors(raw: object, expected: list[str]) -> None:
     assert clean_authors(raw, site_name="Pacific Ledger") == expected  # type: ignore[arg-type]
+
+
+def test_particles_and_nicknames_are_parts_of_names() -> None:
+    assert clean_authors(["Jeremy Herb, Lauren del Valle and Kara Scannell"]) == [
+        "Jeremy Herb", "Lauren del Valle", "Kara Scannell",
+    ]  # fmt: skip
+    assert clean_authors(['Amanda "Tania Mae" Tan']) == ['Amanda "Tania Mae" Tan']
+    assert clean_authors(["By María de los Ángeles Pérez"]) == ["María de los Ángeles Pérez"]

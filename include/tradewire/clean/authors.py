@@ -25,11 +25,20 @@ def clean_authors(raw: list[str] | str | None, site_name: str | None = None) -> 
             if not name or _NOT_A_NAME.search(name) or (site_name and name.lower() == site_name.lower()):
                 continue
             words = name.split()
-            if not 1 < len(words) <= 5 or not all(w[0].isupper() or w.lower() in _PARTICLES for w in words):
+            if not 1 < len(words) <= 5 or not all(_capitalised(w) or w.lower() in _PARTICLES for w in words):
                 continue
             if name not in names:
                 names.append(name)
     return names
 
 
-_PARTICLES = {"de", "da", "van", "von", "der", "den", "le", "la", "bin", "al", "el", "di", "du", "dos", "do"}
+def _capitalised(word: str) -> bool:
+    """'Tan', 'O'Neill', and a nickname in quotes or brackets: '"Tania'."""
+    letters = word.lstrip("\"'“‘(«")
+    return bool(letters) and letters[0].isupper()
+
+
+_PARTICLES = {
+    "de", "da", "das", "del", "della", "los", "las", "delle", "dei", "des", "van", "von", "der", "den", "ter", "ten", "le", "la",
+    "bin", "binti", "ibn", "al", "el", "di", "du", "dos", "do", "y", "e",
+}  # fmt: skip

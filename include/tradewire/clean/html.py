@@ -84,6 +84,29 @@ def decode_html(data: bytes, content_type: str | None = None) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||»|«|–|—|-|::|·|•|/)\s+")
+
+
+def _reconcile_title(title: str, page_title: str | None) -> str:
+    """Use the <title> element to undo two common markup slips in the chosen title.
+
+    A logo marked up as the first <h1> gives the site name ('Prachatai' for 'Story | Prachatai');
+    a headline with the site name glued on ('StoryUltima Hora' for 'Story » Local » Ultima Hora').
+    Either way the first segment of <title> is the headline.
+    """
+    segments = [seg.strip() for seg in _TITLE_SEPARATORS.split(" ".join((page_title or "").split())) if seg.strip()]
+    if len(segments) < 2 or len(segments[0].split()) < 3:
+        return title
+    head, rest = segments[0], segments[1:]
+    flat = " ".join(title.split())
+    if head not in flat and any(flat and flat in seg for seg in rest):
+        return head
+    tail = flat[len(head) :].strip() if flat.startswith(head) else ""
+    if tail and any(tail == seg or tail in seg for seg in rest):
+        return head
+    return title
+
+
 def _strip_site_suffix(title: str, site_name: str | None) -> str:
     title = " ".join(title.split())  # no-break and ideographic spaces, runs of whitespace
     for sep in (" | ", " -- ", " - ", " – ", " — ", " :: "):
@@ -127,6 +150,8 @@ def extract_html(html: str, url: str | None = None, now: datetime | None = None)
     text = extract_text(tree, url)
     site_name = meta.site_name or traf_meta.extract_sitename(tree)
     raw_title = meta.title or traf_meta.extract_title(tree)
+    if raw_title:
+        raw_title = _reconcile_title(raw_title, next(iter(tree.xpath("//head/title/text()")), None))
     authors = meta.authors or (traf_meta.extract_author(tree) or "").split(";")
     published = parse_datetime(meta.published, now) or parse_datetime(_fallback_date(tree, url, now), now)
     article = HtmlArticle(
