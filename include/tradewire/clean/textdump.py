@@ -33,6 +33,8 @@ _TEASER_HEADING = re.compile(
     r"recommended( for you)?|most (read|popular)|more stories|trending|also read)\s*:?$",
     re.I,
 )
+# "Read more: <another story's headline>" inside the body: a link to elsewhere, not text of this story
+_INLINE_TEASER = re.compile(r"^(read (more|also)|also read|see also|related|more on this|recommended)\s*:\s*\S", re.I)
 _TRAILER = re.compile(r"\s*(more to follow\.*|\(?developing story\)?|this story is developing\.?)\s*$", re.I)
 _BYLINE_LABEL = re.compile(r"^(by|author:|written by|reporting by)\s", re.I)
 _PUBLISHED_LABEL = re.compile(r"^(published|updated|posted|date)\s*:?", re.I)
@@ -97,7 +99,7 @@ def clean_text_dump(text: str) -> DumpArticle:
         if line.lower().startswith(("tags:", "tag:")):
             article.tags = [t.strip() for t in line.split(":", 1)[1].split(",") if t.strip()]
             continue
-        if _PROMPT.match(line):
+        if _PROMPT.match(line) or _INLINE_TEASER.match(line):
             continue
         if not body and _is_byline(line, article):
             continue
