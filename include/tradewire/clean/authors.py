@@ -39,6 +39,6 @@ def _capitalised(word: str) -> bool:
 
 
 _PARTICLES = {
-    "de", "da", "das", "del", "della", "los", "las", "delle", "dei", "des", "van", "von", "der", "den", "ter", "ten", "le", "la",
-    "bin", "binti", "ibn", "al", "el", "di", "du", "dos", "do", "y", "e",
+    "de", "da", "das", "del", "della", "delle", "dei", "des", "los", "las", "van", "von", "der", "den", "ter",
+    "ten", "le", "la", "bin", "binti", "ibn", "al", "el", "di", "du", "dos", "do", "y", "e",
 }  # fmt: skip

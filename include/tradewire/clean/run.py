@@ -76,6 +76,7 @@ def clean_document(
     """Clean one document (HTML or text dump) into a record of CLEAN_SCHEMA's fields."""
     from tradewire.clean.html import decode_html, extract_html, text_units
     from tradewire.clean.metadata import parse_datetime
+    from tradewire.clean.normalize import normalize_line, normalize_text
     from tradewire.clean.textdump import clean_text_dump
 
     record: dict[str, Any] = dict.fromkeys(CLEAN_SCHEMA)
@@ -114,7 +115,9 @@ def clean_document(
             extractor="trafilatura",
         )
         hint = art.language_hint
-    text = record["text"] or ""
+    text = record["text"] = normalize_text(record["text"])
+    record["title"] = normalize_line(record["title"])
+    record["authors"] = [n for n in (normalize_line(a) for a in record["authors"] or []) if n]
     record["word_count"] = text_units(text)
     record["language"] = detect_language(text, hint)
     record["fingerprint"] = content_fingerprint(text) if text else None
