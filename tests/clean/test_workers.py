@@ -44,3 +44,35 @@ def test_clean_rows_records_a_page_it_cannot_parse_as_failed() -> None:
     assert [r["item_id"] for r in records] == ["x", "y"]
     assert records[0]["page_type"] in ("failed", "empty")
     assert records[0]["reason"]
+
+
+def test_hostile_and_broken_pages_come_back_as_records() -> None:
+    """Deep nesting, broken markup, nothing at all, a lying charset, a huge page: a record each, no escape."""
+    paragraph = "<p>Officials said the tariff talks on steel and aluminium would resume next week in Geneva.</p>"
+    pages = {
+        "nested": ("<div>" * 20000 + paragraph * 20 + "</div>" * 20000).encode(),
+        "broken": b"<html><body><article><p>Unclosed <b>bold <i>italic <table><tr><td>cell" + paragraph.encode() * 20,
+        "empty": b"",
+        "binary": bytes(range(256)) * 40,
+        "lying-charset": (
+            '<html><head><meta charset="utf-8"><title>Zölle</title></head><body><article>'
+            + "<p>Die Zölle auf Stahl steigen, sagte der Minister in Brüssel.</p>" * 20
+            + "</article></body></html>"
+        ).encode("cp1252"),
+        "huge": b"<html><body><article>"
+        + "".join(f"<p>Paragraph {n}: the talks on steel quotas went on in Geneva.</p>" for n in range(40000)).encode()
+        + b"</article></body></html>",
+    }
+    rows = [
+        {"item_id": k, "source": "s", "url": None, "path": None, "content_type": "text/html", "body": v}
+        for k, v in pages.items()
+    ]
+    records = {r["item_id"]: r for r in clean_rows(rows, page_timeout=60, workers=2)}
+    assert set(records) == set(pages)
+    for item_id, record in records.items():
+        assert record["page_type"] in {"article", "empty", "failed"}, (item_id, record["reason"])
+        assert record["page_type"] != "failed" or record["reason"], item_id
+    assert records["empty"]["page_type"] == "empty"
+    assert records["broken"]["page_type"] == "article" and "Geneva" in records["broken"]["text"]
+    assert "Zölle auf Stahl" in records["lying-charset"]["text"]  # not "Z�lle": the next candidate decodes
+    assert records["huge"]["page_type"] in {"article", "failed"}, records["huge"]["reason"]  # 2.9 MB of text
