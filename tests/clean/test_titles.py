@@ -25,3 +25,14 @@ def test_a_site_name_glued_to_the_headline_is_cut() -> None:
 def test_a_headline_that_differs_from_the_title_element_is_kept() -> None:
     head = "<title>Hansen calls for geoengineering | TIME</title><meta property='og:title' content='We need it now'>"
     assert _title(head, "<h1>We need it now</h1>") == "We need it now"
+
+
+def test_a_photo_gallery_is_recorded_as_such() -> None:
+    pictures = "".join(
+        f"<figure><img src='/p{n}.jpg'><figcaption>Port of Rotterdam, view {n}</figcaption></figure>" for n in range(12)
+    )
+    head = "<title>In pictures: the port | Daily</title>"
+    html = f"<html><head>{head}</head><body><h1>In pictures</h1>{pictures}</body></html>"
+    article = extract_html(html, url="https://daily.example/gallery/2025/port-of-rotterdam")
+    assert article.page_type == "gallery" and "gallery" in (article.reason or "")
+    assert extract_html(html, url="https://daily.example/world/port").page_type != "gallery"  # says nothing

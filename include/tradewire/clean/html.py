@@ -167,7 +167,7 @@ def extract_html(html: str, url: str | None = None, now: datetime | None = None)
         image=meta.image,
         text=_drop_repeated_title(text, raw_title),
     )
-    article.page_type, article.reason = classify_page(meta, article, tree)
+    article.page_type, article.reason = classify_page(meta, article, tree, url)
     return article
 
 
@@ -183,14 +183,31 @@ def text_units(text: str) -> int:
     return len(_SPACED_WORD.findall(text)) + len(_UNSPACED_CHAR.findall(text)) // 2
 
 
-def classify_page(meta: PageMeta, article: HtmlArticle, tree: lxml_html.HtmlElement) -> tuple[str, str | None]:
-    """article | section_front | video | paywall | error | empty, with a reason for everything but article."""
+_GALLERY_PATH = re.compile(
+    r"/(gallery|galleries|photos?|pictures|in-pictures|slideshows?|fotostrecke|diaporama)(/|-|$)", re.I
+)
+
+
+def _is_gallery(meta: PageMeta, tree: lxml_html.HtmlElement, url: str | None) -> bool:
+    """Says it is a gallery (schema.org type or URL path) and shows many pictures."""
+    says = bool({"imagegallery", "mediagallery"} & set(meta.ld_types)) or bool(
+        url and _GALLERY_PATH.search(url.split("?", 1)[0])
+    )
+    return says and len(tree.xpath("//body//img | //body//figure[not(.//img)]")) >= 6
+
+
+def classify_page(
+    meta: PageMeta, article: HtmlArticle, tree: lxml_html.HtmlElement, url: str | None = None
+) -> tuple[str, str | None]:
+    """article | section_front | video | gallery | paywall | error | empty, with a reason for all but article."""
     words = text_units(article.text)
     heading = " ".join([article.title or "", *tree.xpath("//h1//text()")])
     if _ERROR_TITLE.search(heading) and words < 300:
         return "error", f"error page: {heading.strip()[:80]!r}"
     if meta.og_type and meta.og_type.startswith("video") and words < 300:
         return "video", "video page with little text"
+    if words < 300 and _is_gallery(meta, tree, url):
+        return "gallery", f"photo gallery with little text ({words} words)"
     if words < 250 and _PAYWALL.search(" ".join(tree.xpath("//body//text()"))[:200_000]):
         return "paywall", f"paywall stub ({words} words visible)"
     is_article_markup = (meta.og_type or "").lower() == "article" or bool(
