@@ -6,10 +6,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
-from trafilatura.settings import Document
 
 from tradewire.clean.authors import clean_authors
 from tradewire.clean.metadata import PageMeta, parse_datetime, read_meta
@@ -27,6 +25,7 @@ _NO_SPACES = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _UNSPACED_CHAR = re.compile(f"[{_NO_SPACES}]")
 _SPACED_WORD = re.compile(f"[^\\W{_NO_SPACES}]+")
 MIN_ARTICLE_WORDS = 80
+MIN_MARKED_ARTICLE_WORDS = 40
 _SECTION_TYPES = {"website", "collectionpage", "itemlist", "searchresultspage", "webpage"}
 
 
@@ -117,11 +116,10 @@ def _strip_site_suffix(title: str, site_name: str | None) -> str:
 
 
 def extract_text(tree: lxml_html.HtmlElement, url: str | None = None) -> str:
-    """The article body as plain text, paragraphs on their own lines (trafilatura copies the tree)."""
-    extracted = trafilatura.bare_extraction(
-        tree, url=url, with_metadata=False, include_comments=False, favor_precision=True
-    )
-    return (extracted.text or "") if isinstance(extracted, Document) else ""
+    """The article body as plain text, paragraphs on their own lines (see clean/extract.py)."""
+    from tradewire.clean.extract import extract_body
+
+    return extract_body(tree, url)
 
 
 def _fallback_date(tree: lxml_html.HtmlElement, url: str | None, now: datetime) -> str | None:
@@ -221,6 +219,8 @@ def classify_page(
         (says_index and headline_links >= 6 and words < 600) or (headline_links >= 10 and words < 150)
     ):
         return "section_front", f"index page: {headline_links} linked headlines, no article markup"
-    if words < MIN_ARTICLE_WORDS:
+    # a page that says it is an article may be a short one (breaking news); others need more text to count
+    least = MIN_MARKED_ARTICLE_WORDS if is_article_markup else MIN_ARTICLE_WORDS
+    if words < least:
         return "empty", "no article text" if words == 0 else f"text too short ({words} words)"
     return "article", None
