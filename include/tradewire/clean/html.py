@@ -126,11 +126,14 @@ def _fallback_date(tree: lxml_html.HtmlElement, url: str | None, now: datetime) 
     """htmldate, only for pages whose markup names no date: it is the slowest part of metadata."""
     from htmldate import find_date
 
-    try:
+    def search(extensive: bool) -> str | None:
         return find_date(
-            tree, url=url, extensive_search=True, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S%z",
+            tree, url=url, extensive_search=extensive, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S%z",
             max_date=now.date().isoformat(),
         )  # fmt: skip
+
+    try:  # the quick search finds most dates; the extensive one reads the text and is much slower
+        return search(False) or search(True)
     except Exception:  # htmldate's own parsing bugs must not cost the article
         return None
 
