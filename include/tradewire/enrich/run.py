@@ -10,6 +10,7 @@ import polars as pl
 
 from tradewire.enrich.countries import find_countries
 from tradewire.enrich.topics import find_topics
+from tradewire.enrich.trade import judge_trade
 from tradewire.staging import write_stage_output
 
 log = logging.getLogger(__name__)
@@ -26,18 +27,24 @@ def enrich_record(title: str | None, text: str | None) -> dict[str, Any]:
             for c in find_countries(title, text)
         ],
         "topics": [{"id": t.id, "score": t.score, "hits": t.hits} for t in find_topics(title, text)],
+        "is_trade": (verdict := judge_trade(title, text)).is_trade,
+        "is_trade_evidence": [f"{feature}: {found}" for feature, found in verdict.evidence],
     }
 
 
 def enrich_articles(clean_path: Path, out_path: Path) -> Path:
     frame = pl.read_parquet(clean_path)
     enriched = [
-        enrich_record(row["title"], row["text"]) if row["page_type"] == "article" else {"countries": [], "topics": []}
+        enrich_record(row["title"], row["text"])
+        if row["page_type"] == "article"
+        else {"countries": [], "topics": [], "is_trade": None, "is_trade_evidence": []}
         for row in frame.select("title", "text", "page_type").iter_rows(named=True)
     ]
     frame = frame.with_columns(
         pl.Series("countries", [e["countries"] for e in enriched], dtype=pl.List(COUNTRY_STRUCT)),
         pl.Series("topics", [e["topics"] for e in enriched], dtype=pl.List(TOPIC_STRUCT)),
+        pl.Series("is_trade", [e["is_trade"] for e in enriched], dtype=pl.Boolean),
+        pl.Series("is_trade_evidence", [e["is_trade_evidence"] for e in enriched], dtype=pl.List(pl.String)),
     )
     write_stage_output(frame, out_path)
     log.info("enrich: %d records -> %s", frame.height, out_path)
