@@ -76,7 +76,10 @@ def _to_output(given: str, record: dict[str, Any], enriched: dict[str, Any]) -> 
         "image": record["image"],
         "text": record["text"],
         "countries": enriched["countries"],
+        "people": enriched["people"],
         "topics": enriched["topics"],
+        "is_trade": enriched["is_trade"],
+        "is_trade_evidence": enriched["is_trade_evidence"],
     }
 
 
@@ -120,7 +123,8 @@ def cmd_process(args: argparse.Namespace) -> int:
                 failures += 1
                 continue
             record["input_path"] = given
-            enriched = enrich_record(record["title"], record["text"])
+            published = record["published_at"].date() if record["published_at"] else None
+            enriched = enrich_record(record["title"], record["text"], published, record["authors"])
             out.write(json.dumps(_to_output(given, record, enriched), ensure_ascii=False) + "\n")
             written += 1
     finally:
