@@ -19,11 +19,12 @@ import yaml
 
 from tradewire.settings import CONFIG_DIR
 
-_NAME = r"[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?"
-_FULL_NAME = rf"{_NAME}(?: (?:[A-Z]\.|{_NAME})){{0,2}}"
+_NAME = r"[A-Z][a-z]+(?:['’-][A-Z][a-z]+)?"  # Jean-Claude, O'Neill; not "Volcker's"
+_FULL_NAME = rf"{_NAME}(?: (?:[A-Z]\.|de|del|van|von|da|{_NAME})){{0,3}}"
 _TITLES = (
     r"President|Vice[- ]President|Prime Minister|Premier|Vice[- ]Premier|Chancellor|King|Crown Prince|"
     r"(?:[A-Z][a-z]+ )?(?:Minister|Secretary|Commissioner|Representative|Governor|Ambassador|Envoy)|"
+    r"(?:[A-Za-z]+ )?(?:minister|secretary|commissioner|governor|ambassador|envoy|chancellor|chairman)|"
     r"Senator|Sen\.|Rep\.|Congressman|Congresswoman|General|Gen\.|Chairman|Chairwoman|Chair|Director|"
     r"Spokesman|Spokeswoman|Spokesperson|spokesman|spokeswoman|spokesperson|analyst|economist|strategist|"
     r"negotiator|adviser|advisor|chief executive|CEO|chairman|president|director|professor|Professor|"
@@ -32,6 +33,12 @@ _TITLES = (
 _TITLED = re.compile(rf"\b({_TITLES})\s+({_FULL_NAME})")
 _SAID_APPOSITION = re.compile(rf"\bsaid ({_NAME}(?: {_NAME}){{1,2}}), (?:a|an|the) ([^,.;]{{3,60}})")
 _APPOSITION_SAID = re.compile(rf"\b({_NAME}(?: {_NAME}){{1,2}}), (?:a|an|the) ([^,.;]{{3,60}}), said\b")
+# "Kiichi Miyazawa, Japan's Finance Minister, said": a name, then the office it holds
+_APPOSITION_OFFICE = re.compile(
+    rf"\b({_NAME}(?: {_NAME}){{1,2}}), ((?:[A-Z][\w.]*['’]s |the )?[^,.;]{{0,40}}?"
+    r"\b(?:[Mm]inister|[Ss]ecretary|[Gg]overnor|[Cc]hairman|[Pp]resident|[Cc]hancellor|[Cc]ommissioner))[,.]"
+)
+_FORMAL = re.compile(r"(?i)president|premier|minister|secretary|chancellor|king|governor|commissioner|senator")
 _NOT_NAMES = frozenset(
     {"The", "This", "That", "But", "And", "China", "United", "States", "Beijing", "Washington", "Trade", "Commerce"}
 )
@@ -165,20 +172,22 @@ def find_people(
             return
         surname = tokens[-1]
         actor_id = _pick_actor(index, surname, published, people)
+        if actor_id is not None and len(tokens) > 1 and " ".join(tokens) != index.actors[actor_id].name:
+            actor_id = None  # a full name the dictionary does not list: another person of that surname
         if actor_id is not None and (len(tokens) == 1 or surname == index.actors[actor_id].surname):
             actor = index.actors[actor_id]
             add(actor_id, PersonMention(actor.name, actor.role_on(published), actor.country, actor.id), start)
             return
         known = next((k for k, p in people.items() if p.actor_id is None and p.name.split()[-1] == surname), None)
-        if len(tokens) == 1 and known is None:
-            return  # a bare surname nobody was introduced by: too weak to keep
+        if len(tokens) == 1 and known is None and not (role and _FORMAL.search(role)):
+            return  # a bare surname nobody introduced, without a formal office before it: too weak to keep
         key = known or " ".join(tokens)
         add(key, PersonMention(" ".join(tokens), role), start)
 
     for match in _TITLED.finditer(full):
         role = match.group(1)
         claim(match.group(2), None if role.rstrip(".") in {"Mr", "Mrs", "Ms", "Dr"} else role, match.start(2))
-    for pattern in (_SAID_APPOSITION, _APPOSITION_SAID):
+    for pattern in (_SAID_APPOSITION, _APPOSITION_SAID, _APPOSITION_OFFICE):
         for match in pattern.finditer(full):
             claim(match.group(1), match.group(2).strip(), match.start(1))
     # later bare surnames of people already found count as mentions of them
