@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import yaml
 
@@ -27,9 +28,33 @@ class CountryMention:
 
 @dataclass(frozen=True)
 class CountryMatcher:
-    pattern: re.Pattern[str]
+    automaton: Any  # ahocorasick.Automaton over the surface forms
     by_form: dict[str, str]  # surface form -> iso3
     names: dict[str, str]  # iso3 -> display name
+
+    def finditer(self, text: str) -> list[tuple[int, str]]:
+        """(start, form) of every form on word boundaries, leftmost-longest and not overlapping.
+
+        Not a form right after "New " (New Mexico, New Caledonia), nor one glued to a dot and a
+        word ("U.S.-made" is fine, "china.com" is not).
+        """
+        found: list[tuple[int, int, str]] = []
+        for end, form in self.automaton.iter(text):
+            start = end - len(form) + 1
+            before = text[start - 1] if start else " "
+            after = text[end + 1 : end + 3]
+            if before.isalnum() or before in "._" or text[max(0, start - 4) : start] == "New ":
+                continue
+            if after[:1].isalnum() or after[:1] == "_" or (after[:1] == "." and after[1:2].isalnum()):
+                continue
+            found.append((start, -len(form), form))
+        chosen: list[tuple[int, str]] = []
+        last_end = -1
+        for start, negative_length, form in sorted(found):
+            if start >= last_end:
+                chosen.append((start, form))
+                last_end = start - negative_length
+        return chosen
 
 
 def _populations() -> dict[str, int]:
@@ -81,12 +106,14 @@ def country_matcher() -> CountryMatcher:
     for iso3, aliases in (config.get("aliases") or {}).items():
         for alias in aliases:
             by_form[alias] = iso3  # the curated file wins over the libraries
+    import ahocorasick
+
     display = {c.alpha_3: getattr(c, "common_name", c.name) for c in pycountry.countries}
-    ordered = sorted(by_form, key=len, reverse=True)
-    alternation = "|".join(re.escape(form) for form in ordered)
-    # (?<!New ) keeps New Mexico and New Caledonia-style names from counting as their namesakes
-    pattern = re.compile(rf"(?<![\w.])(?<!New )({alternation})(?![\w])(?!\.\w)")
-    return CountryMatcher(pattern=pattern, by_form=by_form, names=display)
+    automaton = ahocorasick.Automaton()
+    for form in by_form:
+        automaton.add_word(form, form)
+    automaton.make_automaton()
+    return CountryMatcher(automaton=automaton, by_form=by_form, names=display)
 
 
 _WIRE_DATELINE = re.compile(r"^\s*([A-Z][A-Z .'’-]{2,40}?),(?: [A-Z][a-z]{2,8}\.? \d{1,2}\b)?[^\n-]{0,40}?\s[-–—]\s")
@@ -137,10 +164,10 @@ def find_countries(title: str | None, text: str) -> list[CountryMention]:
     lead_end = len(head) + 2 + min(len(text), 400)
     hits: dict[str, list[int]] = {}
     weights: dict[str, float] = {}
-    for match in matcher.pattern.finditer(full):
-        iso3 = matcher.by_form[match.group(1)]
-        hits.setdefault(iso3, []).append(match.start())
-        weight = 3.0 if match.start() < len(head) else 2.0 if match.start() < lead_end else 1.0
+    for start, form in matcher.finditer(full):
+        iso3 = matcher.by_form[form]
+        hits.setdefault(iso3, []).append(start)
+        weight = 3.0 if start < len(head) else 2.0 if start < lead_end else 1.0
         weights[iso3] = weights.get(iso3, 0.0) + weight
     offset = len(full) - len(text)
     if place_iso3 and not any(offset + start <= o < offset + end for o in hits.get(place_iso3, [])):
