@@ -46,16 +46,18 @@ def load_taxonomy(path: Path = CONFIG_DIR / "topics.yaml") -> Taxonomy:
     topics = []
     for entry in config["topics"]:
         terms = sorted(entry["terms"], key=len, reverse=True)
-        regex = r"\b(" + "|".join(_term_regex(t) for t in terms) + r")\b"
-        topics.append(Topic(entry["id"], entry["label"], re.compile(regex, re.I)))
+        regex = r"\b(" + "|".join(_term_regex(t.lower()) for t in terms) + r")\b"
+        # matched against lower-cased text: the same as IGNORECASE, at about half the cost
+        topics.append(Topic(entry["id"], entry["label"], re.compile(regex)))
     return Taxonomy(tuple(topics), float(config.get("min_hits", 2)), float(config.get("title_weight", 3)))
 
 
 def find_topics(title: str | None, text: str, taxonomy: Taxonomy | None = None) -> list[TopicHit]:
     taxonomy = taxonomy or load_taxonomy()
     found = []
+    title, text = (title or "").lower(), text.lower()
     for topic in taxonomy.topics:
-        title_hits = topic.pattern.findall(title or "")
+        title_hits = topic.pattern.findall(title)
         text_hits = topic.pattern.findall(text)
         weighted = taxonomy.title_weight * len(title_hits) + len(text_hits)
         if weighted >= taxonomy.min_hits:
