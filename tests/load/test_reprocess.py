@@ -17,6 +17,7 @@ CONTENT = {
     "article_topics": "SELECT * FROM article_topics ORDER BY ALL",
     "article_lsh": "SELECT * FROM article_lsh ORDER BY ALL",
     "article_urls": "SELECT * EXCLUDE (first_seen_at) FROM article_urls ORDER BY ALL",
+    "article_people": "SELECT * FROM article_people ORDER BY ALL",
     "items": "SELECT * EXCLUDE (last_fetched_at, last_run_id) FROM items ORDER BY item_id",
     "fetch_log": "SELECT * FROM fetch_log ORDER BY ALL",  # reprocessing makes no requests
     "raw_archive": "SELECT * FROM raw_archive ORDER BY ALL",

@@ -20,6 +20,7 @@ KEYS = {
     "article_countries": ["article_id", "iso3"],
     "article_topics": ["article_id", "topic_id"],
     "article_urls": ["article_id", "item_id"],
+    "article_people": ["article_id", "person_key"],
     "items": ["item_id"],
     "fetch_log": ["run_id", "item_id", "purpose", "attempt"],
     "quarantine": ["item_id", "stage"],
@@ -172,10 +173,26 @@ def test_migration_7_recomputes_stored_signatures(tmp_path: Path, monkeypatch: p
         [text, [1] * 64],
     )
     con.execute("INSERT INTO article_lsh VALUES ('a1', 'stale-band')")
-    monkeypatch.setattr(schema, "MIGRATIONS", MIGRATIONS)
+    monkeypatch.setattr(schema, "MIGRATIONS", MIGRATIONS[:7])
     assert schema.migrate(con) == [7]
     stored = con.execute("SELECT minhash FROM articles").fetchone()
     bands = {r[0] for r in con.execute("SELECT band_key FROM article_lsh WHERE article_id = 'a1'").fetchall()}
     con.close()
     assert stored is not None and list(stored[0]) == minhash(text)
     assert bands == set(band_keys(minhash(text)))
+
+
+def test_people_and_is_trade_are_loaded(two_runs: tuple) -> None:
+    con = duckdb.connect(str(two_runs[0].warehouse_path), read_only=True)
+    try:
+        trade = con.execute("SELECT count(*) FILTER (is_trade), count(is_trade), count(*) FROM articles").fetchone()
+        people = con.execute(
+            "SELECT count(*), count(DISTINCT article_id), count(actor_id) FROM article_people "
+            "WHERE article_id IN (SELECT article_id FROM articles)"
+        ).fetchone()
+        trump = con.execute("SELECT count(*) FROM article_people WHERE actor_id = 'donald_trump'").fetchone()
+    finally:
+        con.close()
+    assert trade is not None and trade[1] == trade[2] and 0 < trade[0] < trade[2]  # set for all, not all trade
+    assert people is not None and people[0] > 0 and people[1] > 10 and people[2] > 0
+    assert trump is not None and trump[0] >= 1

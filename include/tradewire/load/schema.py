@@ -212,6 +212,25 @@ MIGRATIONS: list[Migration] = [
         """,
     ),
     (7, "MinHash signatures version 2 (unbiased permutations): recomputed from the stored text", _recompute_signatures),
+    (
+        8,
+        "is_trade on articles, and article_people",
+        """
+        ALTER TABLE articles ADD COLUMN is_trade BOOLEAN;
+        ALTER TABLE articles ADD COLUMN is_trade_evidence VARCHAR[];
+        CREATE TABLE article_people (
+            article_id VARCHAR NOT NULL,
+            person_key VARCHAR NOT NULL,
+            name VARCHAR NOT NULL,
+            role VARCHAR,
+            country_iso3 VARCHAR,
+            actor_id VARCHAR,
+            mentions INTEGER NOT NULL,
+            offsets INTEGER[],
+            PRIMARY KEY (article_id, person_key)
+        );
+        """,
+    ),
 ]
 
 TABLES = (
@@ -220,6 +239,7 @@ TABLES = (
     "article_lsh",
     "article_countries",
     "article_topics",
+    "article_people",
     "article_urls",
     "items",
     "fetch_log",

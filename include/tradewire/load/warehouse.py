@@ -197,7 +197,11 @@ def _write_articles(con: duckdb.DuckDBPyConnection, canonical: pl.DataFrame, now
     if not canonical.height:
         return
     rows = canonical.with_columns(pl.col("source").alias("source_id"), pl.lit(now).alias("seen_at"))
-    con.register("batch", rows.drop("countries", "topics").to_arrow())
+    if "is_trade" not in rows.columns:  # enriched before is_trade existed (an older staging file)
+        rows = rows.with_columns(
+            pl.lit(None, pl.Boolean).alias("is_trade"), pl.lit(None, pl.List(pl.String)).alias("is_trade_evidence")
+        )
+    con.register("batch", rows.drop("countries", "topics", "people", strict=False).to_arrow())
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE kept AS
@@ -205,7 +209,7 @@ def _write_articles(con: duckdb.DuckDBPyConnection, canonical: pl.DataFrame, now
         FROM batch b LEFT JOIN articles a USING (article_id)
         """
     )
-    for table in ("article_countries", "article_topics", "article_lsh", "articles"):
+    for table in ("article_countries", "article_topics", "article_people", "article_lsh", "articles"):
         con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM batch)")  # noqa: S608
     con.execute(
         """
@@ -213,7 +217,7 @@ def _write_articles(con: duckdb.DuckDBPyConnection, canonical: pl.DataFrame, now
         SELECT b.article_id, b.url, b.canonical_url, b.source_id, b.title, b.authors, b.published_at, b.modified_at,
                b.site_name, b.section, b.tags, b.language, b.text, b.word_count, b.image, b.fingerprint, b.minhash,
                b.extractor,
-               k.first_seen_at, b.seen_at, b.story_id
+               k.first_seen_at, b.seen_at, b.story_id, b.is_trade, b.is_trade_evidence
         FROM batch b JOIN kept k USING (article_id)
         """
     )
@@ -238,6 +242,15 @@ def _write_articles(con: duckdb.DuckDBPyConnection, canonical: pl.DataFrame, now
         con.register("t_batch", topics.to_arrow())
         con.execute("INSERT INTO article_topics SELECT article_id, id, score, hits FROM t_batch")
         con.unregister("t_batch")
+    if "people" in canonical.columns:
+        people = canonical.select("article_id", "people").explode("people").drop_nulls("people").unnest("people")
+        if people.height:
+            con.register("p_batch", people.to_arrow())
+            con.execute(
+                "INSERT INTO article_people SELECT article_id, coalesce(actor_id, lower(name)), name, role, "
+                "country_iso3, actor_id, mentions, offsets FROM p_batch"
+            )
+            con.unregister("p_batch")
 
 
 def _write_attempts(con: duckdb.DuckDBPyConnection, attempts_path: Path, run_id: str) -> None:
