@@ -77,6 +77,7 @@ def _to_output(given: str, record: dict[str, Any], enriched: dict[str, Any]) -> 
         "text": record["text"],
         "countries": enriched["countries"],
         "people": enriched["people"],
+        "places": enriched["places"],
         "topics": enriched["topics"],
         "is_trade": enriched["is_trade"],
         "is_trade_evidence": enriched["is_trade_evidence"],
