@@ -20,3 +20,9 @@ def test_longest_name_wins_and_words_are_not_places() -> None:
     places = {p.name: p for p in find_places(None, "Talks moved from New York to York. A nice deal, said Reading.")}
     assert set(places) == {"New York City", "York"} and places["New York City"].iso3 == "USA"
     assert find_places(None, "The reading of the bill went on; prices were nice.") == []
+
+
+def test_a_capitalised_wire_dateline_is_a_place() -> None:
+    text = "NEW YORK, April 8 - Traders said copper fell in London."
+    places = find_places(None, text)
+    assert [(p.name, p.offsets) for p in places] == [("London", [text.index("London")]), ("New York City", [0])]

@@ -144,12 +144,19 @@ def _dateline_cities() -> dict[str, str]:
     return {name: iso3 for name, (_, iso3) in best.items()}
 
 
+def with_readable_dateline(text: str) -> str:
+    """The text with a capitalised wire dateline in readable case ("NEW YORK, April 8 -" -> "New York, ..."):
+    same length, so offsets stay valid."""
+    start, end, place, _ = _dateline(text)
+    return text[:start] + place + text[end:] if place else text
+
+
 def _dateline(text: str) -> tuple[int, int, str, str | None]:
     """Where a wire dateline's place is ("BRUSSELS, March 3 (Reuters) - ..."), in readable case, and its country."""
     match = _WIRE_DATELINE.match(text)
     if not match:
         return 0, 0, "", None
-    place = _readable_case(match.group(1))
+    place = " ".join(word if "." in word else word.capitalize() for word in match.group(1).split(" "))
     return match.start(1), match.end(1), place, _dateline_cities().get(place.lower())
 
 

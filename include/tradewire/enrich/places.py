@@ -85,8 +85,11 @@ def gazetteer() -> Gazetteer:
 
 def find_places(title: str | None, text: str) -> list[PlaceMention]:
     """Cities in the article, most mentioned first; offsets in the text (the title's are negative)."""
+    from tradewire.enrich.countries import with_readable_dateline
+
     index = gazetteer()
     head = (title or "").strip()
+    text = with_readable_dateline(text)
     full = f"{head}\n\n{text}" if head else text
     shift = len(full) - len(text)
     hits: list[tuple[int, int, str]] = []
