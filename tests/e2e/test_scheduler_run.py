@@ -20,7 +20,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 import uuid
@@ -30,7 +29,7 @@ import polars as pl
 import pytest
 
 from tests.conftest import REPO
-from tests.fetch.loopback import Loopback
+from tests.fetch.loopback import Loopback, Recorder
 from tests.fetch.test_fetch_sources import HOST_URL, SITE, http_sources
 from tests.fetch.test_fetch_sources import site_responder as sample_site
 from tradewire.load.warehouse import table_counts
@@ -62,27 +61,6 @@ def postgres_database() -> str:
     admin.close()
 
 
-class ArrivalLog:
-    """Wraps a responder: when each request arrived, and the most requests in flight at once."""
-
-    def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
-        self.inner = inner
-        self.arrivals: list[float] = []
-        self.in_flight = self.most_in_flight = 0
-        self.lock = threading.Lock()
-
-    def __call__(self, handler) -> None:  # type: ignore[no-untyped-def]
-        with self.lock:
-            self.arrivals.append(time.monotonic())
-            self.in_flight += 1
-            self.most_in_flight = max(self.most_in_flight, self.in_flight)
-        try:
-            self.inner(handler)
-        finally:
-            with self.lock:
-                self.in_flight -= 1
-
-
 def _host_limits_url() -> str:
     try:
         import redis
@@ -105,7 +83,7 @@ def _run(env: dict[str, str], *args: str) -> str:
 def test_scheduled_stack_on_postgres_runs_the_dag(tmp_path: Path, postgres_database: str) -> None:
     with Loopback() as server:
         prefix = f"http://127.0.0.1:{server.port}/".encode()
-        arrivals = ArrivalLog(sample_site(SITE, lambda body: HOST_URL.sub(prefix + rb"\1", body)))
+        arrivals = Recorder(inner=sample_site(SITE, lambda body: HOST_URL.sub(prefix + rb"\1", body)))
         server.fallback = arrivals
         config = http_sources(server, tmp_path)
         assert config.origin is not None

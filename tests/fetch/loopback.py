@@ -8,6 +8,7 @@ Long-running responders (trickles) watch `stop` so the server shuts down promptl
 from __future__ import annotations
 
 import threading
+import time
 import zlib
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -188,3 +189,33 @@ def site_responder(site_root: Path, rewrite: Callable[[bytes], bytes]) -> Respon
         send(h, 200, body, _content_type(target.name))
 
     return respond
+
+
+class Recorder:
+    """A route that notes when each request arrived and how many were in flight at once.
+
+    Alone it answers "ok" after `hold` seconds; wrapped around another responder it lets that one answer.
+    """
+
+    def __init__(self, hold: float = 0.0, inner: Responder | None = None) -> None:
+        self.hold = hold
+        self.inner = inner
+        self.arrivals: list[float] = []
+        self.in_flight = 0
+        self.most_in_flight = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, handler: BaseHTTPRequestHandler) -> None:
+        with self.lock:
+            self.arrivals.append(time.monotonic())
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            time.sleep(self.hold)
+            if self.inner is not None:
+                self.inner(handler)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+        if self.inner is None:
+            send(handler, 200, b"ok", "text/plain")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +14,7 @@ import pytest
 from tradewire.fetch.http import HttpFetcher
 from tradewire.fetch.polite import HostLimiter, RedisHostLimiter
 
-from .loopback import Loopback, send
+from .loopback import Loopback, Recorder
 
 LOCAL = ("127.0.0.1",)
 
@@ -24,27 +23,6 @@ LOCAL = ("127.0.0.1",)
 def server() -> Iterator[Loopback]:
     with Loopback() as srv:
         yield srv
-
-
-class Recorder:
-    """A route that notes when each request arrived and how many were in flight at once."""
-
-    def __init__(self, hold: float = 0.0) -> None:
-        self.hold = hold
-        self.arrivals: list[float] = []
-        self.in_flight = 0
-        self.most_in_flight = 0
-        self.lock = threading.Lock()
-
-    def __call__(self, handler) -> None:  # type: ignore[no-untyped-def]
-        with self.lock:
-            self.arrivals.append(time.monotonic())
-            self.in_flight += 1
-            self.most_in_flight = max(self.most_in_flight, self.in_flight)
-        time.sleep(self.hold)
-        with self.lock:
-            self.in_flight -= 1
-        send(handler, 200, b"ok", "text/plain")
 
 
 def limiter(tmp_path: Path, delay: float, per_host: int) -> HostLimiter:
