@@ -78,6 +78,7 @@ def _to_output(given: str, record: dict[str, Any], enriched: dict[str, Any]) -> 
         "countries": enriched["countries"],
         "people": enriched["people"],
         "places": enriched["places"],
+        "organizations": enriched["organizations"],
         "topics": enriched["topics"],
         "is_trade": enriched["is_trade"],
         "is_trade_evidence": enriched["is_trade_evidence"],

@@ -10,6 +10,7 @@ from typing import Any
 import polars as pl
 
 from tradewire.enrich.countries import find_countries
+from tradewire.enrich.organizations import find_organizations
 from tradewire.enrich.people import find_people
 from tradewire.enrich.places import find_places
 from tradewire.enrich.topics import find_topics
@@ -31,6 +32,12 @@ PLACE_STRUCT = pl.Struct(
         "mentions": pl.Int32, "offsets": pl.List(pl.Int32),
     }
 )  # fmt: skip
+ORG_STRUCT = pl.Struct(
+    {
+        "id": pl.String, "name": pl.String, "type": pl.String, "country_iso3": pl.String, "mentions": pl.Int32,
+        "offsets": pl.List(pl.Int32),
+    }
+)  # fmt: skip
 TOPIC_STRUCT = pl.Struct({"id": pl.String, "score": pl.Float64, "hits": pl.Int32})
 
 
@@ -41,6 +48,7 @@ def enrich_record(
     return {
         "people": [p.as_dict() for p in find_people(title, text, published, authors or ())],
         "places": [p.as_dict() for p in find_places(title, text)],
+        "organizations": [o.as_dict() for o in find_organizations(title, text)],
         "countries": [
             {"iso3": c.iso3, "name": c.name, "mentions": c.mentions, "salience": c.salience}
             for c in find_countries(title, text)
@@ -60,7 +68,15 @@ def enrich_articles(clean_path: Path, out_path: Path) -> Path:
     enriched = [
         enrich_record(row["title"], row["text"], _day(row["published_at"]), row["authors"])
         if row["page_type"] == "article"
-        else {"people": [], "places": [], "countries": [], "topics": [], "is_trade": None, "is_trade_evidence": []}
+        else {
+            "people": [],
+            "places": [],
+            "organizations": [],
+            "countries": [],
+            "topics": [],
+            "is_trade": None,
+            "is_trade_evidence": [],
+        }
         for row in frame.select("title", "text", "page_type", "published_at", "authors").iter_rows(named=True)
     ]
     frame = frame.with_columns(
@@ -68,6 +84,7 @@ def enrich_articles(clean_path: Path, out_path: Path) -> Path:
         pl.Series("topics", [e["topics"] for e in enriched], dtype=pl.List(TOPIC_STRUCT)),
         pl.Series("people", [e["people"] for e in enriched], dtype=pl.List(PERSON_STRUCT)),
         pl.Series("places", [e["places"] for e in enriched], dtype=pl.List(PLACE_STRUCT)),
+        pl.Series("organizations", [e["organizations"] for e in enriched], dtype=pl.List(ORG_STRUCT)),
         pl.Series("is_trade", [e["is_trade"] for e in enriched], dtype=pl.Boolean),
         pl.Series("is_trade_evidence", [e["is_trade_evidence"] for e in enriched], dtype=pl.List(pl.String)),
     )

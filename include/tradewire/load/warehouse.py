@@ -201,7 +201,9 @@ def _write_articles(con: duckdb.DuckDBPyConnection, canonical: pl.DataFrame, now
         rows = rows.with_columns(
             pl.lit(None, pl.Boolean).alias("is_trade"), pl.lit(None, pl.List(pl.String)).alias("is_trade_evidence")
         )
-    con.register("batch", rows.drop("countries", "topics", "people", "places", strict=False).to_arrow())
+    con.register(
+        "batch", rows.drop("countries", "topics", "people", "places", "organizations", strict=False).to_arrow()
+    )
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE kept AS
