@@ -8,33 +8,50 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tradewire.settings import Settings
-from tradewire.sources import load_sources
+from tradewire.sources import SourcesConfig, load_sources
+
+if TYPE_CHECKING:  # the fetch modules load httpx and polars: imported inside the stages, not here
+    from tradewire.fetch.attempts import AttemptLog
+    from tradewire.fetch.http import Fetcher
+    from tradewire.fetch.state import KnownState
 
 log = logging.getLogger(__name__)
 
 
-def fetch_stage(run_id: str, settings: Settings | None = None, only: list[str] | None = None) -> str:
-    """The whole fetch stage in one task: discover, plan, fetch every batch, combine."""
+@contextmanager
+def _network(settings: Settings) -> Iterator[tuple[SourcesConfig, Fetcher, AttemptLog, KnownState]]:
+    """The sources, a fetcher that records every request, its log, and what earlier runs settled; closed after."""
     from tradewire.fetch.attempts import AttemptLog
-    from tradewire.fetch.run import fetch_sources, make_fetcher
+    from tradewire.fetch.run import make_fetcher
     from tradewire.fetch.state import read_known_state
 
-    settings = settings or Settings.from_env()
     config = load_sources(settings.sources_file)
     attempts = AttemptLog()
     fetcher = make_fetcher(settings, config, attempts)
-    known = read_known_state(settings.snapshot_path)  # the snapshot: fetching never waits on the writer
     try:
+        # known state comes from the snapshot: fetching never waits on the writer
+        yield config, fetcher, attempts, read_known_state(settings.snapshot_path)
+    finally:
+        _close(fetcher)
+
+
+def fetch_stage(run_id: str, settings: Settings | None = None, only: list[str] | None = None) -> str:
+    """The whole fetch stage in one task: discover, plan, fetch every batch, combine."""
+    from tradewire.fetch.run import fetch_sources
+
+    settings = settings or Settings.from_env()
+    with _network(settings) as (config, fetcher, attempts, known):
         out = fetch_sources(
             config, fetcher, settings.run_dir(run_id) / "fetch.parquet", settings.max_bytes,
             set(only) if only else None, workers=settings.fetch_threads, known=known,
             archive_dir=settings.archive_dir, attempts=attempts,
         )  # fmt: skip
-    finally:
-        _close(fetcher)
     return str(out)
 
 
@@ -64,23 +81,15 @@ def _fetch_dir(settings: Settings, run_id: str) -> Path:
 
 def discover_stage(run_id: str, source_names: list[str], settings: Settings | None = None) -> str:
     """Read the listings of some sources (one mapped task); returns the folder of its outputs."""
-    from tradewire.fetch.attempts import AttemptLog
-    from tradewire.fetch.run import discover_sources, make_fetcher
-    from tradewire.fetch.state import read_known_state
+    from tradewire.fetch.run import discover_sources
 
     settings = settings or Settings.from_env()
-    config = load_sources(settings.sources_file)
-    attempts = AttemptLog()
-    fetcher = make_fetcher(settings, config, attempts)
-    key = _batch_key(source_names)
-    try:
+    with _network(settings) as (config, fetcher, attempts, known):
         out = discover_sources(
-            config, fetcher, _fetch_dir(settings, run_id) / f"discover-{key}", only=source_names,
-            max_bytes=settings.max_bytes, known=read_known_state(settings.snapshot_path), attempts=attempts,
+            config, fetcher, _fetch_dir(settings, run_id) / f"discover-{_batch_key(source_names)}",
+            only=source_names, max_bytes=settings.max_bytes, known=known, attempts=attempts,
             archive_dir=settings.archive_dir,
         )  # fmt: skip
-    finally:
-        _close(fetcher)
     return str(out)
 
 
@@ -105,23 +114,16 @@ def plan_fetch_stage(run_id: str, discovery_dirs: list[str], settings: Settings 
 
 def fetch_batch_stage(run_id: str, batch_path: str, settings: Settings | None = None) -> str:
     """Fetch one batch of pages (one mapped task); returns the folder of its outputs."""
-    from tradewire.fetch.attempts import AttemptLog
-    from tradewire.fetch.run import fetch_batch, make_fetcher
-    from tradewire.fetch.state import read_known_state
+    from tradewire.fetch.run import fetch_batch
 
     settings = settings or Settings.from_env()
-    config = load_sources(settings.sources_file)
-    attempts = AttemptLog()
-    fetcher = make_fetcher(settings, config, attempts)
     batch = Path(batch_path)
-    try:
+    with _network(settings) as (config, fetcher, attempts, known):
         out = fetch_batch(
             batch, config, fetcher, _fetch_dir(settings, run_id) / batch.stem.replace("batch", "pages"),
-            max_bytes=settings.max_bytes, known=read_known_state(settings.snapshot_path), attempts=attempts,
-            workers=settings.fetch_threads, archive_dir=settings.archive_dir,
+            max_bytes=settings.max_bytes, known=known, attempts=attempts, workers=settings.fetch_threads,
+            archive_dir=settings.archive_dir,
         )  # fmt: skip
-    finally:
-        _close(fetcher)
     return str(out)
 
 

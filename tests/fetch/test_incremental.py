@@ -32,6 +32,18 @@ def server() -> Iterator[Loopback]:
         yield srv
 
 
+def loopback_settings(server: Loopback, tmp_path: Path) -> Settings:
+    """One RSS source at /feed.xml on the loopback server, which the settings allow and do not pace."""
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        yaml.safe_dump({"sources": [{"name": "loopback", "kind": "rss", "url": server.url("/feed.xml")}]})
+    )
+    return Settings.from_env(
+        {"TRADEWIRE_HOME": str(tmp_path / "home"), "TRADEWIRE_SOURCES": str(sources),
+         "TRADEWIRE_ALLOW_PRIVATE_HOSTS": "127.0.0.1", "TRADEWIRE_HOST_DELAY": "0"}
+    )  # fmt: skip
+
+
 def test_second_run_sends_conditional_requests_and_fetches_no_page(server: Loopback, tmp_path: Path) -> None:
     topics = ["steel", "soybean", "semiconductor"]
     pages = {
@@ -56,14 +68,7 @@ def test_second_run_sends_conditional_requests_and_fetches_no_page(server: Loopb
     server.routes["/feed.xml"] = serve_feed
     for path, body in pages.items():
         server.routes[path] = lambda h, body=body: send(h, 200, body, "text/html; charset=utf-8")
-    sources = tmp_path / "sources.yaml"
-    sources.write_text(
-        yaml.safe_dump({"sources": [{"name": "loopback", "kind": "rss", "url": server.url("/feed.xml")}]})
-    )
-    settings = Settings.from_env(
-        {"TRADEWIRE_HOME": str(tmp_path / "home"), "TRADEWIRE_SOURCES": str(sources),
-         "TRADEWIRE_ALLOW_PRIVATE_HOSTS": "127.0.0.1", "TRADEWIRE_HOST_DELAY": "0"}
-    )  # fmt: skip
+    settings = loopback_settings(server, tmp_path)
     first = run_all("run-1", settings)
     counts = table_counts(settings.warehouse_path)
     requests_after_first = list(server.requests)
@@ -96,14 +101,7 @@ def test_rel_canonical_is_respected_within_and_across_runs(server: Loopback, tmp
         server.routes[path] = lambda h: send(h, 200, page, "text/html; charset=utf-8")
     listed = ["/amp/story", "/story-print"]
     server.routes["/feed.xml"] = lambda h: send(h, 200, _rss(server, listed), "application/rss+xml")
-    sources = tmp_path / "sources.yaml"
-    sources.write_text(
-        yaml.safe_dump({"sources": [{"name": "loopback", "kind": "rss", "url": server.url("/feed.xml")}]})
-    )
-    settings = Settings.from_env(
-        {"TRADEWIRE_HOME": str(tmp_path / "home"), "TRADEWIRE_SOURCES": str(sources),
-         "TRADEWIRE_ALLOW_PRIVATE_HOSTS": "127.0.0.1", "TRADEWIRE_HOST_DELAY": "0"}
-    )  # fmt: skip
+    settings = loopback_settings(server, tmp_path)
     first = run_all("run-1", settings)
     assert first["articles_loaded"] == 1 and first["pages_fetched"] == 2
     listed.append("/story")  # the feed now links the canonical URL itself
