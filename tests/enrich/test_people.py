@@ -41,3 +41,66 @@ def test_office_on_the_day_and_names_that_are_not_people() -> None:
     assert first_term["Donald Trump"].role == "President of the United States"
     assert "Commerce Ministry" not in first_term and "The Commerce" not in first_term
     assert _by_name(None, "He said the talks would resume.") == {}  # "He" the pronoun is nobody
+
+
+def test_names_wrapped_over_a_line_and_names_with_particles() -> None:
+    text = (
+        "WASHINGTON, March 6 -\nU.S. Agriculture Secretary Ann\nMeyer said the finding was wrong.\n"
+        "    Finance Minister Pieter van der Berg will announce details, and Chancellor of the Exchequer\n"
+        "Tom Hale said he agreed."
+    )
+    people = _by_name(None, text)
+    assert {"Ann Meyer", "Pieter van der Berg", "Tom Hale"} <= set(people)
+    assert "Exchequer" in (people["Tom Hale"].role or "") and "Ann" not in people
+
+
+def test_an_office_of_a_named_body_before_or_after_the_name() -> None:
+    text = (
+        "Borrowing will rise, the Governor of the Bank of Freedonia, Dimitri Kalas, said. "
+        "President of the Andean Coffee Institute (ACI) Jorge Lima told reporters prices were low. "
+        "Ruth Ober, chairman of the Council of Economic Advisers, said growth was slow. "
+        "U.S. trade representative Carla Dunn said talks would resume, and Fed chief Paul Vance agreed."
+    )
+    people = _by_name(None, text)
+    assert {"Dimitri Kalas", "Jorge Lima", "Ruth Ober", "Carla Dunn", "Paul Vance"} <= set(people)
+    assert people["Dimitri Kalas"].role == "Governor of the Bank of Freedonia"
+    assert people["Ruth Ober"].role == "chairman of the Council of Economic Advisers"
+    assert not {"Bank", "Freedonia", "Coffee Institute", "Andean Coffee Institute"} & set(people)
+
+
+def test_an_apposition_after_a_name_does_not_make_the_company_a_person() -> None:
+    text = "Ravi Menon, managing director of Pune-based Sahyadri Agro Exports, said demand was firm."
+    assert set(_by_name(None, text)) == {"Ravi Menon"}
+
+
+def test_a_name_before_said_needs_he_or_she_or_an_initial() -> None:
+    text = (
+        "Henry Kaufman said he expected rates to rise. Rank Xerox said it would cut jobs. "
+        "Eugene A. Gordon said the bid was too low. Customs and Border Protection said it had seized goods."
+    )
+    people = _by_name(None, text)
+    assert {"Henry Kaufman", "Eugene A. Gordon"} <= set(people)
+    assert not {"Rank Xerox", "Border Protection"} & set(people)
+
+
+def test_the_person_a_headline_quotes() -> None:
+    assert set(_by_name("TREASURY'S BAKER SAYS DOLLAR FALL HAS GONE FAR ENOUGH", "")) == {"Baker"}
+    assert set(_by_name("Miyazawa says major nations will keep cooperating", "")) == {"Miyazawa"}
+    assert set(_by_name("Bundesbank sees no need for lower rates - Poehl", "")) == {"Poehl"}
+    assert set(_by_name("PRESIDENT REAGAN SAYS U.S. WILL ACT", "")) == {"Reagan"}
+    for title in ("JAPAN SAYS IT WILL CUT TARIFFS", "OPEC SAYS OUTPUT WITHIN QUOTA", "TWA SAYS FARES RISE"):
+        assert _by_name(title, "") == {}, title
+    assert _by_name("Bank of France added liquidity at 7-3/4 pct - dealers", "") == {}
+    # the body shows the word as a company, not a person
+    assert _by_name("CHRYSLER SAYS SALES ROSE", "DETROIT, March 3 - Chrysler Corp said its sales rose.") == {}
+
+
+def test_a_headline_surname_joins_the_full_name_in_the_body() -> None:
+    text = "WASHINGTON, March 6 -\nU.S. Agriculture Secretary Richard\nLyng said he was disappointed."
+    people = _by_name("LYNG DISAPPOINTED BY CANADA CORN DECISION", text)
+    assert set(people) == {"Richard Lyng"}
+
+
+def test_without_a_date_the_office_held_now_is_given() -> None:
+    people = _by_name(None, "Piyush Goyal met exporters in Mumbai.")
+    assert people["Piyush Goyal"].role == "Minister of Commerce and Industry"

@@ -3,13 +3,20 @@
 Dictionary aliases are found in one pass with an Aho-Corasick automaton (config/actors.yaml). A
 surname alone ("Bessent", "Mr. Trump") counts after a title or once the full name has appeared.
 People the dictionary does not know are taken when the text introduces them with a title or a
-role ("Commerzbank analyst Carsten Fritsch", "said Derek Scissors, a China scholar"). One person,
-one entry: later surname-only mentions join the full name. The article's authors are left out.
+role ("Commerzbank analyst Carsten Fritsch", "said Derek Scissors, a China scholar", "Bundesbank
+President Karl Otto Poehl", "the Governor of the Bank of Greece, Dimitris Halikias, said", "Paul
+Volcker, chairman of the Federal Reserve Board,"), or as the speaker before "said"/"told" when
+"he" or "she" follows or the name has an initial ("Henry Kaufman said he"). Names may wrap over a
+line and hold particles ("Barend du Plessis"). A headline's quoted speaker ("TREASURY'S BAKER
+SAYS", "Miyazawa says ...", "... - Poehl") is taken as a surname unless it is a country, a known
+organisation, a group word, an acronym, or the body shows it is not a person. One person, one
+entry: later surname-only mentions join the full name. The article's authors are left out.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -19,29 +26,157 @@ import yaml
 
 from tradewire.settings import CONFIG_DIR
 
-_NAME = r"[A-Z][a-z]+(?:['’-][A-Z][a-z]+)?"  # Jean-Claude, O'Neill; not "Volcker's"
-_FULL_NAME = rf"{_NAME}(?: (?:[A-Z]\.|de|del|van|von|da|{_NAME})){{0,3}}"
+# Jean-Claude, O'Neill, McDonald, MacGregor; not "Volcker's". It starts with [A-Z] so that re can skip ahead to
+# capitals; _NAME_AT also checks the word boundary after that capital, which keeps the skip (a leading \b would not)
+_NAME = r"[A-Z](?:(?<=M)a?c[A-Z]|(?<=O)['’][A-Z])?[a-z]+(?:['’-][A-Z][a-z]+)?"
+_NAME_AT = _NAME.replace("[A-Z]", r"[A-Z](?<!\w\w)", 1)
+# between the words of a name: spaces, or one line break (wire copy and PDFs wrap lines inside names)
+_GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
+_PARTICLE = r"(?:de|del|della|di|da|do|dos|das|du|van|von|der|den|ter|le|la|al|el|bin|ibn|ben|arap)"
+# a word after the first: an initial, a name, or particles then a name ("Barend du Plessis"); never a trailing particle
+_MORE = rf"{_GAP}(?:[A-Z]\.|(?:{_PARTICLE}{_GAP}){{1,2}}{_NAME}|{_NAME})"
+_FULL_NAME = rf"{_NAME}(?:{_MORE}){{0,3}}"
+_TWO_WORD_NAME = rf"{_NAME}(?:{_MORE}){{1,3}}"
+_TWO_WORD_NAME_AT = rf"{_NAME_AT}(?:{_MORE}){{1,3}}"
+# offices named "X of Y" whose Y is part of the title, not of the name that follows
+_OF = (
+    r"(?: of (?:the )?(?:Exchequer|State|Treasury|Finance|Commerce|Agriculture|Defen[cs]e|Labou?r|Energy|Trade|"
+    r"Interior|Justice|Health|Education|Transport(?:ation)?|Industry|Economy|Foreign Affairs|Home Affairs|"
+    r"Homeland Security))?"
+)
+_ROLE_LOWER = (
+    r"minister|secretary|commissioner|governor|ambassador|envoy|chancellor|chairman|chairwoman|representative|"
+    r"president|director|leader|treasurer|official|chief executive|chief|head|spokesman|spokeswoman|spokesperson|"
+    r"analyst|economist|strategist|negotiator|adviser|advisor|professor|raider|premier"
+)
 _TITLES = (
-    r"President|Vice[- ]President|Prime Minister|Premier|Vice[- ]Premier|Chancellor|King|Crown Prince|"
-    r"(?:[A-Z][a-z]+ )?(?:Minister|Secretary|Commissioner|Representative|Governor|Ambassador|Envoy)|"
-    r"(?:[A-Za-z]+ )?(?:minister|secretary|commissioner|governor|ambassador|envoy|chancellor|chairman)|"
-    r"Senator|Sen\.|Rep\.|Congressman|Congresswoman|General|Gen\.|Chairman|Chairwoman|Chair|Director|"
+    rf"President|Vice[- ]President|Prime Minister|Premier|Vice[- ]Premier|Chancellor{_OF}|King|Crown Prince|"
+    rf"(?:[A-Z][a-z]+ )?(?:Minister|Secretary|Commissioner|Representative|Governor|Ambassador|Envoy){_OF}|"
+    rf"(?:[A-Za-z]+ )?(?:minister|secretary|commissioner|governor|ambassador|envoy|chancellor|chairman|"
+    r"representative|leader|official|raider|banker)|"
+    r"Senator|Sen\.|Rep\.|Congressman|Congresswoman|General|Gen\.|Chairman|Chairwoman|Chair|Director|Treasurer|"
     r"Spokesman|Spokeswoman|Spokesperson|spokesman|spokeswoman|spokesperson|analyst|economist|strategist|"
     r"negotiator|adviser|advisor|chief executive|CEO|chairman|president|director|professor|Professor|"
-    r"Mr\.|Mrs\.|Ms\.|Dr\.|Mr|Mrs|Ms|Dr"
+    r"chief|head|Mr\.|Mrs\.|Ms\.|Dr\.|Mr|Mrs|Ms|Dr"
 )
-_TITLED = re.compile(rf"\b({_TITLES})\s+({_FULL_NAME})")
-_SAID_APPOSITION = re.compile(rf"\bsaid ({_NAME}(?: {_NAME}){{1,2}}), (?:a|an|the) ([^,.;]{{3,60}})")
-_APPOSITION_SAID = re.compile(rf"\b({_NAME}(?: {_NAME}){{1,2}}), (?:a|an|the) ([^,.;]{{3,60}}), said\b")
-# "Kiichi Miyazawa, Japan's Finance Minister, said": a name, then the office it holds
+_TITLED = re.compile(rf"(?=[A-Za-z])\b({_TITLES}){_GAP}({_FULL_NAME})")  # the lookahead skips non-letters fast
+_SAID_APPOSITION = re.compile(rf"said(?<=\bsaid){_GAP}({_TWO_WORD_NAME}), (?:a|an|the) ([^,.;]{{3,60}})")
+_APPOSITION_SAID = re.compile(rf"({_TWO_WORD_NAME_AT}), (?:a|an|the) ([^,.;]{{3,60}}), said\b")
+# "Kiichi Miyazawa, Japan's Finance Minister, said", "Paul Volcker, chairman of the Federal Reserve Board,"
 _APPOSITION_OFFICE = re.compile(
-    rf"\b({_NAME}(?: {_NAME}){{1,2}}), ((?:[A-Z][\w.]*['’]s |the )?[^,.;]{{0,40}}?"
-    r"\b(?:[Mm]inister|[Ss]ecretary|[Gg]overnor|[Cc]hairman|[Pp]resident|[Cc]hancellor|[Cc]ommissioner))[,.]"
+    rf"({_TWO_WORD_NAME_AT}),{_GAP}((?:[A-Z][\w.]*['’]s{_GAP}|the{_GAP})?[^,.;]{{0,40}}?"
+    r"\b(?:[Mm]inister|[Ss]ecretary|[Gg]overnor|[Cc]hairman|[Pp]resident|[Cc]hancellor|[Cc]ommissioner|[Ll]eader|"
+    r"[Hh]ead|[Cc]hief|[Dd]irector|[Tt]reasurer|[Ss]pokes(?:man|woman|person)|[Rr]epresentative)"
+    r"(?: of (?:(?!\b(?:said|says|told)\b)[^,.;()]){0,60})?)[,.]"
 )
+_SPEECH = r"(?:said|says|told|added|announced|warned|urged|stressed|noted|predicted|declined|acknowledged)\b"
+# the body an office belongs to: capitalised words, joined by "of", "and" ... but never ending with one
+_ORG = r"[A-Z][\w.&'’-]*(?:(?:[ \t]+(?:of|and|for|on|the|&))*[ \t]+[A-Z][\w.&'’-]*){0,7}?"
+# "the Governor of the Bank of Greece, Dimitris Halikias, said", "its governor, Robin Leigh-Pemberton,",
+# "President of the Brazilian Coffee Institute (IBC) Jorio Dauster told": an office, maybe "of <body>", then the name
+_OFFICE = (
+    rf"((?:[Mm]inister|[Ss]ecretary|[Gg]overnor|[Cc]hairman|[Cc]hairwoman|[Pp]resident|[Cc]hancellor|"
+    rf"[Cc]ommissioner|[Dd]irector|[Hh]ead|[Cc]hief|[Ll]eader|[Tt]reasurer)(?:{_GAP}of{_GAP}(?:the{_GAP})?{_ORG})?)"
+)
+# "the Governor of the Bank of Greece, Dimitris Halikias, said", "its governor, Robin Leigh-Pemberton,",
+# "President of the Brazilian Coffee Institute (IBC) Jorio Dauster told": an office, maybe "of <body>" and its
+# acronym, then the name. After a comma the name ends at a comma or a verb of speech; without one it must be
+# followed by a verb of speech, and the office must not itself describe a name before it
+# ("X, director of Song Be Timberworks, said" is not "Be Timberworks")
+_ROLE_OF = re.compile(
+    rf"(?=[A-Za-z])\b{_OFFICE}(?:{_GAP}\([A-Z]{{2,8}}\)|,{_GAP}[A-Z]{{2,8}})?"
+    rf"(?:,{_GAP}({_FULL_NAME})(?=,|{_GAP}{_SPEECH})|{_GAP}({_FULL_NAME})(?={_GAP}(?:{_SPEECH}|who\b)))"
+)
+_APPOSITIVE_BEFORE = re.compile(r"[,\w] (?:the )?$")
+# a name right before a verb of speech ("Henry Kaufman said"): found from the verb backwards
+_SPEECH_AT = re.compile(_SPEECH)  # starts with literals, so re skips ahead fast; the gap before is checked in code
+_NAME_BEFORE = re.compile(rf"({_NAME_AT}(?:{_GAP}[A-Z]\.)?(?:{_GAP}(?:{_PARTICLE}{_GAP})?{_NAME}){{1,2}}){_GAP}$")
+_TITLE_WORDS = frozenset(
+    {"Minister", "Secretary", "President", "Chairman", "Governor", "Spokesman", "Commissioner", "Representative"}
+    | {"Chancellor", "Senator", "Ambassador", "Premier", "Director", "Adviser", "Advisor", "Envoy", "Treasurer"}
+    | {"General"}  # "Secretary General Javier Perez de Cuellar", "Attorney General ..."
+)  # fmt: skip
+# "Customs and Border Protection said": a name-shaped run that ends a longer name
+_JOINED = re.compile(r"(?:\b(?:and|of|for|&)|[&'’-])\s*$")
+_INITIAL = re.compile(r" [A-Z]\.\s")
+_PRONOUN = re.compile(r"^[^.]*\b(?:he|she|his|her)\b|\.\s+(?:He|She)\b")
+# "Volcker said he ...": he or she later in the sentence, before any "it" or "its"
+_SAME_SENTENCE_PRONOUN = re.compile(r"^(?:(?!\bits?\b)[^.])*?\b(?:he|she|his|her)\b")
 _FORMAL = re.compile(r"(?i)president|premier|minister|secretary|chancellor|king|governor|commissioner|senator")
 _NOT_NAMES = frozenset(
     {"The", "This", "That", "But", "And", "China", "United", "States", "Beijing", "Washington", "Trade", "Commerce"}
+    | {"However", "Also", "Meanwhile", "Yesterday", "Today", "Earlier", "Later", "When", "While", "If", "In", "On"}
+    | {"At", "As", "After", "Before", "Speaking", "Both", "Then", "Now", "So", "Yet", "Still", "Exchequer", "State"}
+    | {"Treasury", "Finance", "Agriculture", "Energy", "Industry", "Economy", "Defence", "Defense", "Justice"}
+)  # fmt: skip
+# first words of place and group names ("West German", "Hong Kong", "White House"); later they can be surnames
+_NOT_FIRST = frozenset(
+    {"North", "South", "East", "West", "New", "Northern", "Southern", "Eastern", "Western", "Saudi", "Hong", "White"}
+    | {"Upper", "Lower", "Greater", "Central", "Royal", "Saint", "St", "San", "Santa", "Los", "Las", "Fort", "Port"}
+)  # fmt: skip
+# words that end a name-shaped run: the days and months ("Richard Lyng Monday")
+_NOT_LAST = frozenset(
+    {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March"}
+    | {"April", "May", "June", "July", "August", "September", "October", "November", "December"}
+)  # fmt: skip
+# name-shaped runs before "said" that are organisations or places, not people ("Goldman Sachs said")
+_ORG_WORDS = frozenset(
+    {"Bank", "Banks", "Group", "Corp", "Inc", "Co", "Ltd", "Plc", "Brothers", "Sachs", "Stanley", "Lynch", "Motors"}
+    | {"Securities", "Capital", "Partners", "Airlines", "Airways", "Associates", "International", "Industries"}
+    | {"Holdings", "Trust", "Fund", "Reserve", "House", "Board", "Ministry", "Department", "Agency", "Commission"}
+    | {"Council", "Committee", "Court", "Congress", "Senate", "Parliament", "Union", "Exchange", "Association"}
+    | {"Institute", "University", "Party", "Street", "Journal", "News", "Times", "Post", "Service", "Office"}
+    | {"Federal", "National", "General", "American", "Central", "Reuters", "Research", "Company", "Energy", "Oil"}
+    | {"Petroleum", "Chemical", "Steel", "Electric", "Financial", "Investment", "Investments", "Management"}
+    | {"Communications", "Systems", "Technologies", "Technology", "Foods", "Products", "Resources", "Mining"}
+    | {"Government", "Administration", "Cabinet", "Police", "Army", "Navy", "Organization", "Organisation"}
+    | {"Economic", "Economics", "Affairs", "Foreign", "Analysts", "Officials", "Sources", "Traders", "Dealers"}
+    | {"Minister", "Secretary", "President", "Chairman", "Governor", "Spokesman", "Prime", "Vice", "Deputy"}
+    | {"Commissioner", "Representative", "Chancellor", "Senator", "Ambassador", "Premier", "Director", "Judge"}
+    | {"Mr", "Mrs", "Ms", "Dr", "Sir", "Professor", "Chief", "Executive", "Treasurer", "Envoy", "Congressman"}
+    | {"Trade", "Finance", "Treasury", "Commerce", "Agriculture", "Industry", "Times", "Daily", "Press"}
+    | {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "God", "Lord", "Christmas"}
+    | {"Bureau", "Foundation", "Holding", "Agencies", "Intelligence", "Shipping", "Insurance", "Credit", "Savings"}
+    | {"Limited", "LP", "LLC", "AG", "SA", "NV", "SpA", "GmbH", "Unit", "Division", "Subsidiary", "Fed", "Adviser"}
+    | {"Advisor", "Authority", "Institution", "Foods", "Estate", "Property", "Properties", "Realty", "Energy"}
+)  # fmt: skip
+
+_HEAD_VERB = (
+    r"says|said|sees|urges|warns|calls|predicts|expects|tells|repeats|denies|blasts|stresses|wants|forecasts|"
+    r"rejects|confirms|criticises|criticizes|defends|backs|signals|asks|favours|favors|opposes|insists|welcomes|"
+    r"doubts|vows|pledges|threatens|promises|proposes|dismisses|hints|rules|questions|attacks|praises|slams|"
+    r"does|declines|agrees|resigns|quits|named|appointed|visits"
 )
+_HEAD_WORD = r"[A-Z][A-Za-z]+(?:['’-][A-Z][A-Za-z]+)?"
+# "TREASURY'S BAKER SAYS ...", "Miyazawa says ...", "PRESIDENT REAGAN SAYS ...": who a headline quotes
+_HEADLINE_SUBJECT = re.compile(
+    rf"^(?:(?:(?:[A-Z][\w.]*[ ]){{0,2}}[A-Z][\w.]*['’][Ss]?|(?:[A-Z][\w.]*[ ]){{0,3}}"
+    r"(?i:president|chancellor|premier|treasurer|minister|secretary|governor|chairman|senator))[ ])?"
+    rf"({_HEAD_WORD})[ ](?i:{_HEAD_VERB})\b"
+)
+# "Bundesbank has no interest in higher rates - Poehl": the speaker after a dash at the end
+_HEADLINE_SOURCE = re.compile(rf"(?:[ ][-–—][ ]?|[-–—][ ])({_HEAD_WORD})\.?$")
+# headline subjects that are groups, roles, places or institutions, not people
+_HEAD_STOP_WORDS = (
+    "paper study survey economist economists judge senator senators ministry minister fed banker bankers firm "
+    "shareholders unions agency spokesman newspaper experts diplomats poll it he she they we i chairman president "
+    "company market markets stocks dollar gold oil prices world europe asia africa america latin opec gatt nato "
+    "imf un eu ec who sec ftc fcc usda ita wto g7 g-7 g-5 g5 opposition rebels workers farmers investors "
+    "consumers industry group board panel premier chancellor treasurer mayor king queen pope ceo cfo insiders "
+    "strike survey index data figures sales exports imports output inflation budget bill law kremlin vatican "
+    "pentagon moscow tokyo london paris bonn berlin brussels geneva ottawa canberra peking tomorrow today "
+    "yesterday justice revenue accord cable bulletin newsletter govt aide aides delta soviets soviet union "
+    "creditors delegates exporters importers producers accountants lawmakers regulators owners holders"
+)
+_HEAD_STOP = frozenset(
+    w.casefold() for w in _ORG_WORDS | {"Analyst", "Official", "Source", "Dealer", "Trader", "Report", "Reports"}
+) | frozenset(_HEAD_STOP_WORDS.split())
+# "- DEALERS", "- DELEGATES": a plural group noun, not a surname, as a headline's source
+_PLURAL = re.compile(r"(?:ers|ors|ants|ents|ates|ists|ians|ives)$")
+# "GENCORP", "CITIBANK", "ENDOTRONICS": company-shaped words
+_COMPANY_SHAPED = re.compile(r"(?:corp|bank|tronics|tech|soft|systems|air|tel|com|ex|co)$|^(?:citi|inter|multi|mini)")
+# an organisation suffix after a headline word in the text: "Chrysler Corp", not the person Chrysler
+_ORG_SUFFIX = r"(?:Corp|Inc|Co|Ltd|Plc|PLC|AG|SA|NV|Group|Bank|Airlines|Motors|Industries|International|Holdings)\b"
 
 
 @dataclass(frozen=True)
@@ -60,7 +195,9 @@ class Actor:
             for role, start, end in self.roles:
                 if (start is None or start <= day) and (end is None or day <= end):
                     return role
-        return self.roles[-1][0]
+        # no date, or none in office then: the office held now, else the latest one (not the last listed)
+        current = [r for r in self.roles if r[2] is None]
+        return max(current or self.roles, key=lambda r: r[1] or date.min)[0]
 
 
 @dataclass
@@ -138,6 +275,84 @@ def _serving(actor: Actor, day: date) -> bool:
     return any((s is None or s <= day) and (e is None or day <= e) for _, s, e in actor.roles)
 
 
+def _person_shaped(tokens: list[str]) -> bool:
+    """Whether a name-shaped run before "said" is a person: no organisation word, country or known body in it."""
+    countries = _country_forms()
+    # a country or city first ("British Airways", "Tokyo Electric"); later it may be a surname ("Jorge Lima")
+    if tokens[0] in _NOT_FIRST or tokens[0] in countries or " ".join(tokens) in countries:
+        return False
+    if any(t in _ORG_WORDS for t in tokens):
+        return False
+    return not _is_organization(" ".join(tokens))
+
+
+@lru_cache(maxsize=1)
+def _country_forms() -> frozenset[str]:
+    from tradewire.enrich.countries import country_matcher
+
+    return frozenset(country_matcher().by_form)
+
+
+def _is_organization(name: str) -> bool:
+    from tradewire.enrich.organizations import organization_index
+
+    index = organization_index()
+    return any(index.cased.exists(form) for form in (name, name.upper())) or index.folded.exists(name.lower())
+
+
+def _surname_shaped(word: str) -> bool:
+    """A headline word that may be a surname: not a country, known organisation, group or role word."""
+    folded = word.casefold()
+    if len(folded) < 3 or folded in _HEAD_STOP or _COMPANY_SHAPED.search(folded):
+        return False
+    from tradewire.enrich.countries import country_matcher
+
+    return word not in _country_forms() and not country_matcher().finditer(word) and not _is_organization(word)
+
+
+def _alone_in_text(surname: str, text: str) -> bool:
+    """Whether the text uses the word as a person: alone between lower-case words, and "he" or "she" follows."""
+    for match in re.finditer(rf"\b{re.escape(surname)}\b", text):
+        before = text[max(0, match.start() - 30) : match.start()].split()
+        after = text[match.end() : match.end() + 200]
+        if before and before[-1][:1].isupper() and not before[-1].endswith((".", ",", '"')):
+            continue  # inside a longer name
+        if re.match(r"['’]?s?\s+[A-Z]", after) or re.match(rf"['’]?s?\s+{_ORG_SUFFIX}", after):
+            continue
+        if _SAME_SENTENCE_PRONOUN.search(after):
+            return True
+    return False
+
+
+def _headline_people(
+    head: str, text: str, people: dict[str, PersonMention], claim: Callable[[str, str | None, int, bool], None]
+) -> None:
+    """The person a headline quotes ("TREASURY'S BAKER SAYS ...", "... - Poehl"), when nothing says it is not one.
+
+    Headlines of short wire items are often all the text there is. A quoted single word is taken as a
+    surname unless it is a country, a known organisation, a group or role word, an acronym in a mixed-case
+    headline, or the body shows it as a company ("Chrysler Corp").
+    """
+    line = " ".join(head.split())
+    shouting = not any(c.islower() for c in line)
+    for pattern in (_HEADLINE_SUBJECT, _HEADLINE_SOURCE):
+        match = pattern.search(line)
+        if match is None:
+            continue
+        word = match.group(1)
+        if (not shouting and word.isupper()) or (shouting and len(word) <= 3):
+            continue  # an acronym: OPEC in a mixed-case headline, TWA in a capitalised one
+        surname = word if not shouting else "-".join(part.capitalize() for part in word.split("-"))
+        if not _surname_shaped(surname) or (pattern is _HEADLINE_SOURCE and _PLURAL.search(surname)):
+            continue  # "- DEALERS", "- DELEGATES": the source is a group
+        if any(p.name.split()[-1] == surname for p in people.values()):
+            continue  # the body names this person in full; its mentions are counted there
+        if text.strip() and not _alone_in_text(surname, text):
+            continue  # the body has the word but not as a person ("Chrysler Corp", "Lloyds Shipping Intelligence")
+        start = head.find(word) if head.find(word) >= 0 else 0
+        claim(surname, None, start, True)
+
+
 def find_people(
     title: str | None, text: str, published: date | None = None, authors: list[str] | tuple[str, ...] = ()
 ) -> list[PersonMention]:
@@ -162,13 +377,19 @@ def find_people(
         role = actor.role_on(published)
         add(actor_id, PersonMention(actor.name, role, actor.country, actor.id), start)
 
-    def claim(name: str, role: str | None, start: int) -> None:
-        if any(s <= start < e for s, e in covered):
+    def claim(name: str, role: str | None, start: int, bare: bool = False) -> None:
+        if any(s < start + len(name) and start < e for s, e in covered):
             return
         tokens = name.split()
         while tokens and tokens[0] in _NOT_NAMES:
             tokens = tokens[1:]
+        while tokens and tokens[-1] in _NOT_LAST:
+            tokens = tokens[:-1]
         if not tokens:
+            return
+        while len(tokens) > 1 and tokens[0] in _TITLE_WORDS:
+            tokens = tokens[1:]
+        if not _person_shaped(tokens):
             return
         surname = tokens[-1]
         actor_id = _pick_actor(index, surname, published, people)
@@ -179,7 +400,7 @@ def find_people(
             add(actor_id, PersonMention(actor.name, actor.role_on(published), actor.country, actor.id), start)
             return
         known = next((k for k, p in people.items() if p.actor_id is None and p.name.split()[-1] == surname), None)
-        if len(tokens) == 1 and known is None and not (role and _FORMAL.search(role)):
+        if len(tokens) == 1 and known is None and not bare and not (role and _FORMAL.search(role)):
             return  # a bare surname nobody introduced, without a formal office before it: too weak to keep
         key = known or " ".join(tokens)
         add(key, PersonMention(" ".join(tokens), role), start)
@@ -188,8 +409,31 @@ def find_people(
         role = match.group(1)
         claim(match.group(2), None if role.rstrip(".") in {"Mr", "Mrs", "Ms", "Dr"} else role, match.start(2))
     for pattern in (_SAID_APPOSITION, _APPOSITION_SAID, _APPOSITION_OFFICE):
+        if pattern is _APPOSITION_SAID and ", said" not in full:
+            continue  # the pattern ends with it: skip the scan
         for match in pattern.finditer(full):
-            claim(match.group(1), match.group(2).strip(), match.start(1))
+            claim(match.group(1), " ".join(match.group(2).split()), match.start(1))
+    for match in _ROLE_OF.finditer(full):
+        group = 2 if match.group(2) else 3
+        if group == 3 and _APPOSITIVE_BEFORE.search(full[max(0, match.start() - 8) : match.start()]):
+            continue
+        claim(match.group(group), " ".join(match.group(1).split()), match.start(group))
+    for verb in _SPEECH_AT.finditer(full):
+        if verb.start() == 0 or not full[verb.start() - 1].isspace():
+            continue
+        before_verb = _NAME_BEFORE.search(full, max(0, verb.start() - 80), verb.start())
+        if before_verb is None:
+            continue
+        name = before_verb.group(1)
+        before = full[max(0, before_verb.start() - 4) : before_verb.start()]
+        after = full[verb.end() : verb.end() + 200]
+        if _JOINED.search(before) or not _person_shaped(name.split()):
+            continue
+        # companies "say" too ("Rank Xerox said"): a person has an initial, or is "he" or "she" right after
+        if _INITIAL.search(name) or _PRONOUN.search(after):
+            claim(name, None, before_verb.start(1))
+    if head:
+        _headline_people(head, text, people, claim)
     # later bare surnames of people already found count as mentions of them
     for key, person in list(people.items()):
         surname = index.actors[key].surname if person.actor_id else person.name.split()[-1]
