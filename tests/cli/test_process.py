@@ -37,7 +37,7 @@ def test_seed_comes_out_exactly_right() -> None:
     assert {"CHN", "USA"} <= countries
     assert not countries & {"IND", "BOL"}
     assert article["language"] == "en"
-    assert {t["id"] for t in article["topics"]} >= {"trade_negotiations"}
+    assert {t["id"] for t in article["topics"]} >= {"trade_talks"}
     assert all({"iso3", "mentions"} <= set(c) for c in article["countries"])
     assert all({"id", "score"} <= set(t) for t in article["topics"])
 

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -17,6 +18,7 @@ class Topic:
     id: str
     label: str
     pattern: re.Pattern[str]
+    strong: re.Pattern[str] | None = None  # terms distinctive enough that one hit makes the topic
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,11 @@ class TopicHit:
     score: float
     hits: int
     terms: tuple[str, ...]
+    offsets: tuple[int, ...] = ()  # where the terms matched in the text; title hits are negative
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "score": self.score, "hits": self.hits, "evidence": list(self.terms),
+                "offsets": list(self.offsets)}  # fmt: skip
 
 
 def _term_regex(term: str) -> str:
@@ -45,10 +52,12 @@ def load_taxonomy(path: Path = CONFIG_DIR / "topics.yaml") -> Taxonomy:
     config = yaml.safe_load(path.read_text(encoding="utf-8"))
     topics = []
     for entry in config["topics"]:
-        terms = sorted(entry["terms"], key=len, reverse=True)
-        regex = r"\b(" + "|".join(_term_regex(t.lower()) for t in terms) + r")\b"
+        strong = [t.lower() for t in entry.get("strong") or []]
+        terms = sorted({t.lower() for t in entry["terms"]} | set(strong), key=len, reverse=True)
+        regex = r"\b(" + "|".join(_term_regex(t) for t in terms) + r")\b"
+        strong_regex = re.compile("|".join(_term_regex(t) for t in strong)) if strong else None
         # matched against lower-cased text: the same as IGNORECASE, at about half the cost
-        topics.append(Topic(entry["id"], entry["label"], re.compile(regex)))
+        topics.append(Topic(entry["id"], entry["label"], re.compile(regex), strong_regex))
     return Taxonomy(tuple(topics), float(config.get("min_hits", 2)), float(config.get("title_weight", 3)))
 
 
@@ -56,12 +65,16 @@ def find_topics(title: str | None, text: str, taxonomy: Taxonomy | None = None) 
     taxonomy = taxonomy or load_taxonomy()
     found = []
     title, text = (title or "").lower(), text.lower()
+    shift = len(title) + 2  # title offsets are negative, as for places and countries
     for topic in taxonomy.topics:
-        title_hits = topic.pattern.findall(title)
-        text_hits = topic.pattern.findall(text)
+        title_hits = list(topic.pattern.finditer(title))
+        text_hits = list(topic.pattern.finditer(text))
         weighted = taxonomy.title_weight * len(title_hits) + len(text_hits)
+        if topic.strong and any(topic.strong.fullmatch(m.group(0)) for m in title_hits + text_hits):
+            weighted = max(weighted, taxonomy.min_hits)
         if weighted >= taxonomy.min_hits:
-            terms = tuple(sorted({t.lower() for t in title_hits + text_hits}))
+            terms = tuple(sorted({m.group(0) for m in title_hits + text_hits}))
+            offsets = tuple([m.start() - shift for m in title_hits] + [m.start() for m in text_hits])
             score = round(1 - 0.5 ** (weighted / taxonomy.min_hits), 4)
-            found.append(TopicHit(topic.id, score, len(title_hits) + len(text_hits), terms))
+            found.append(TopicHit(topic.id, score, len(title_hits) + len(text_hits), terms, offsets))
     return sorted(found, key=lambda t: (-t.score, t.id))
