@@ -26,3 +26,24 @@ def test_a_capitalised_wire_dateline_is_a_place() -> None:
     text = "NEW YORK, April 8 - Traders said copper fell in London."
     places = find_places(None, text)
     assert [(p.name, p.offsets) for p in places] == [("London", [text.index("London")]), ("New York City", [0])]
+
+
+def test_a_dateline_region_places_a_namesake_town_in_its_country() -> None:
+    """ "CAMBRIDGE, Mass." is Cambridge in Massachusetts, not the larger one in England; the region gives the
+    country even for a town the gazetteer does not list as a city."""
+    from tradewire.enrich.places import dateline
+
+    places = find_places(None, "CAMBRIDGE, Mass., April 13 - Health Trust said it declared a dividend.")
+    assert [(p.name, p.iso3, p.offsets) for p in places] == [("Cambridge", "USA", [0])]
+    places = find_places(None, "ST. JOSEPH, MO., Oct 19 - Shr 84 cts")  # "St." is the gazetteer's "Saint"
+    assert [(p.name, p.iso3) for p in places] == [("Saint Joseph", "USA")]
+    line = dateline("ST. JOSEPH, MO., Oct 19 - Shr 84 cts")
+    assert line is not None and (line.place, line.iso3, line.region) == ("St. Joseph", "USA", "MO.")
+    line = dateline("ST. PAUL, Oct 19 -\nShr 50 cts")
+    assert line is not None and line.city is not None and line.city.name == "Saint Paul"
+    assert dateline("REUTERS - Traders said prices fell.") is None
+
+
+def test_accents_are_optional_and_modern_datelines_are_read() -> None:
+    places = {p.name: p for p in find_places(None, "BEIJING (Reuters) — Trade with Montreal and Zurich grew.")}
+    assert places["Montréal"].iso3 == "CAN" and places["Zürich"].iso3 == "CHE" and places["Beijing"].offsets == [0]
