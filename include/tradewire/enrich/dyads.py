@@ -18,15 +18,12 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import combinations
 from typing import Any
 
-import yaml
-
 from tradewire.enrich.sentences import Sentence, split_sentences
 from tradewire.enrich.tone import sentence_tone
-from tradewire.settings import CONFIG_DIR
+from tradewire.enrich.topics import load_taxonomy, term_matches
 
 _LIST_SIZE = 4  # countries in one sentence from which it reads as a list
 
@@ -49,47 +46,10 @@ class Dyad:
         }  # fmt: skip
 
 
-@dataclass(frozen=True)
-class _TopicTerms:
-    automaton: Any  # ahocorasick.Automaton: lower-case term (a stem without its *) -> (is_stem, topic ids)
-
-
-@lru_cache(maxsize=1)
-def _topic_terms() -> _TopicTerms:
-    """The taxonomy's terms in one Aho-Corasick automaton: a per-sentence regex alternation of a few hundred
-    terms costs about a millisecond an article, the automaton a few microseconds."""
-    import ahocorasick
-
-    config = yaml.safe_load((CONFIG_DIR / "topics.yaml").read_text(encoding="utf-8"))
-    owners: dict[tuple[str, bool], set[str]] = {}
-    for entry in config["topics"]:
-        for term in entry["terms"]:
-            term = str(term).lower()
-            key = (term.rstrip("*"), term.endswith("*"))
-            owners.setdefault(key, set()).add(entry["id"])
-    automaton = ahocorasick.Automaton()
-    merged: dict[str, list[tuple[bool, tuple[str, ...]]]] = {}
-    for (term, stem), ids in owners.items():
-        merged.setdefault(term, []).append((stem, tuple(sorted(ids))))
-    for term, variants in merged.items():
-        automaton.add_word(term, (len(term), tuple(variants)))
-    automaton.make_automaton()
-    return _TopicTerms(automaton)
-
-
 def _sentence_topics(lower: str, start: int, end: int) -> set[str]:
-    """Topic ids whose terms occur in lower[start:end], on word boundaries (a stem takes any ending)."""
-    found: set[str] = set()
-    for last, (length, variants) in _topic_terms().automaton.iter(lower, start, end):
-        first = last - length + 1
-        if first > 0 and (lower[first - 1].isalnum() or lower[first - 1] == "_"):
-            continue
-        after = lower[last + 1 : last + 2]
-        whole_word = not (after.isalnum() or after == "_")
-        for stem, ids in variants:
-            if stem or whole_word:
-                found.update(ids)
-    return found
+    """Topic ids whose terms occur in lower[start:end] (the taxonomy's own automaton: one pass, no regexes)."""
+    taxonomy = load_taxonomy()
+    return {taxonomy.topics[match.term.topic].id for match in term_matches(lower, taxonomy, start, end)}
 
 
 def _offsets(text: str, countries: list[dict[str, Any]]) -> dict[str, list[int]]:
