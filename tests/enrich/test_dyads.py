@@ -68,3 +68,13 @@ def test_seed_china_us_first_with_tariffs() -> None:
     assert dyads[0].mentions >= 5
     assert "tariffs" in dyads[0].topics
     assert len(dyads[0].evidence) == 3
+
+
+def test_only_countries_the_story_is_about_pair() -> None:
+    text = "China and the US met in Spain. China and the US agreed to talk again."
+    countries = [
+        {"iso3": "CHN", "name": "China", "offsets": [0, 31], "about": True},
+        {"iso3": "USA", "name": "US", "offsets": [14, 45], "about": True},
+        {"iso3": "ESP", "name": "Spain", "offsets": [24], "about": False},  # a venue, not an actor
+    ]
+    assert [(d.a, d.b) for d in find_dyads(text, countries)] == [("CHN", "USA")]

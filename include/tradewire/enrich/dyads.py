@@ -94,10 +94,15 @@ def find_dyads(
 ) -> list[Dyad]:
     """Country pairs that share sentences, most co-mentioned first."""
     offsets = _offsets(text, countries)
+    # the actors: countries the story is about (a passing mention, a venue or a list member is not; countries
+    # without an `about` verdict all count) and the countries of the people it names
+    actors = {c["iso3"] for c in countries if c.get("about", True)}
     for person in people or ():
         iso3 = person.get("country_iso3")
         if iso3:
             offsets.setdefault(iso3, []).extend(o for o in person.get("offsets") or () if o >= 0)
+            actors.add(iso3)
+    offsets = {iso3: found for iso3, found in offsets.items() if iso3 in actors}
     if len(offsets) < 2:
         return []
     sentences = sentences if sentences is not None else split_sentences(text)
