@@ -75,13 +75,7 @@ def _to_output(given: str, record: dict[str, Any], enriched: dict[str, Any]) -> 
         "word_count": record["word_count"],
         "image": record["image"],
         "text": record["text"],
-        "countries": enriched["countries"],
-        "people": enriched["people"],
-        "places": enriched["places"],
-        "organizations": enriched["organizations"],
-        "topics": enriched["topics"],
-        "is_trade": enriched["is_trade"],
-        "is_trade_evidence": enriched["is_trade_evidence"],
+        **enriched,  # countries, places, people, organizations, topics, is_trade, dyads, events, quotes ...
     }
 
 

@@ -21,6 +21,12 @@ KEYS = {
     "article_topics": ["article_id", "topic_id"],
     "article_urls": ["article_id", "item_id"],
     "article_people": ["article_id", "person_key"],
+    "article_places": ["article_id", "name"],
+    "article_orgs": ["article_id", "org_key"],
+    "dyads": ["article_id", "a", "b"],
+    "events": ["article_id", "event_seq"],
+    "quotes": ["article_id", "quote_seq"],
+    "amounts": ["article_id", "amount_seq"],
     "items": ["item_id"],
     "fetch_log": ["run_id", "item_id", "purpose", "attempt"],
     "quarantine": ["item_id", "stage"],
@@ -196,3 +202,38 @@ def test_people_and_is_trade_are_loaded(two_runs: tuple) -> None:
     assert trade is not None and trade[1] == trade[2] and 0 < trade[0] < trade[2]  # set for all, not all trade
     assert people is not None and people[0] > 0 and people[1] > 10 and people[2] > 0
     assert trump is not None and trump[0] >= 1
+
+
+def test_every_enrichment_family_has_rows_that_point_back_into_the_text(two_runs: tuple) -> None:
+    settings, counts, _, _ = two_runs
+    for table in ("article_places", "article_orgs", "dyads", "events", "quotes", "amounts"):
+        assert counts[table] > 0, table
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        bad_quotes = con.execute(
+            "SELECT count(*) FROM quotes q JOIN articles a USING (article_id) "
+            "WHERE q.start_offset < 0 OR q.end_offset > length(a.text) OR q.start_offset >= q.end_offset"
+        ).fetchone()
+        talks = con.execute(
+            "SELECT count(*) FROM events WHERE event_type = 'talks' AND place_iso3 IS NOT NULL"
+        ).fetchone()
+        tariffs = con.execute(
+            "SELECT count(*) FROM events WHERE event_type = 'tariff_action' AND rate_pct IS NOT NULL"
+        ).fetchone()
+        tone = con.execute(
+            "SELECT count(*) FILTER (WHERE tone BETWEEN -1 AND 1 AND conflict_cooperation BETWEEN -1 AND 1), count(*) "
+            "FROM articles"
+        ).fetchone()
+        dyads = con.execute("SELECT count(*) FROM dyads WHERE NOT a < b").fetchone()
+        orphans = con.execute(
+            "SELECT count(*) FROM (SELECT article_id FROM events UNION ALL SELECT article_id FROM quotes "
+            "UNION ALL SELECT article_id FROM article_orgs UNION ALL SELECT article_id FROM article_places) "
+            "WHERE article_id NOT IN (SELECT article_id FROM articles)"
+        ).fetchone()
+    finally:
+        con.close()
+    assert bad_quotes == (0,)
+    assert talks is not None and talks[0] > 0
+    assert tariffs is not None and tariffs[0] > 0
+    assert tone is not None and tone[0] == tone[1]
+    assert dyads == (0,) and orphans == (0,)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import yaml
@@ -74,7 +74,7 @@ class CountryMatcher:
     bird_words: frozenset[str]
     international: dict[str, tuple[str, ...]]  # city -> organisations it hosts
 
-    @property
+    @cached_property  # built on first use: a thousand entries, read per hit by events and people
     def by_form(self) -> dict[str, str]:
         return {form: f.iso3 for form, f in self.forms.items() if f.iso3 not in (KOREA, NEUTRAL)}
 

@@ -1,4 +1,10 @@
-"""The enrich stage: cleaned articles in, articles with countries and topics out."""
+"""The enrich stage: cleaned articles in; who, where, what and when out, every item with its evidence.
+
+enrich_record() is the contract (`tradewire process` prints it): countries, places, people,
+organizations, topics, is_trade, dyads, events, quotes, amounts, tone, gpr and tpu. The stage writes
+it as typed Parquet columns: list-of-struct columns become the warehouse's bridge tables, scalar
+ones (tone, flags) columns of articles.
+"""
 
 from __future__ import annotations
 
@@ -9,54 +15,83 @@ from typing import Any
 
 import polars as pl
 
+from tradewire.enrich.amounts import find_amounts
 from tradewire.enrich.countries import find_countries
+from tradewire.enrich.dyads import find_dyads
+from tradewire.enrich.events import find_events
 from tradewire.enrich.organizations import find_organizations
 from tradewire.enrich.people import find_people
 from tradewire.enrich.places import find_places
+from tradewire.enrich.quotes import find_quotes
+from tradewire.enrich.risk import risk_flags
+from tradewire.enrich.schema import LIST_COLUMNS, SCALAR_COLUMNS
+from tradewire.enrich.sentences import split_sentences
+from tradewire.enrich.tone import score_tone
 from tradewire.enrich.topics import find_topics
 from tradewire.enrich.trade import judge_trade
 from tradewire.staging import write_stage_output
 
 log = logging.getLogger(__name__)
 
-COUNTRY_STRUCT = pl.Struct({"iso3": pl.String, "name": pl.String, "mentions": pl.Int32, "salience": pl.Float64})
-PERSON_STRUCT = pl.Struct(
-    {
-        "name": pl.String, "role": pl.String, "country_iso3": pl.String, "actor_id": pl.String,
-        "mentions": pl.Int32, "offsets": pl.List(pl.Int32),
-    }
-)  # fmt: skip
-PLACE_STRUCT = pl.Struct(
-    {
-        "name": pl.String, "iso3": pl.String, "lat": pl.Float64, "lon": pl.Float64, "kind": pl.String,
-        "mentions": pl.Int32, "offsets": pl.List(pl.Int32),
-    }
-)  # fmt: skip
-ORG_STRUCT = pl.Struct(
-    {
-        "id": pl.String, "name": pl.String, "type": pl.String, "country_iso3": pl.String, "mentions": pl.Int32,
-        "offsets": pl.List(pl.Int32),
-    }
-)  # fmt: skip
-TOPIC_STRUCT = pl.Struct({"id": pl.String, "score": pl.Float64, "hits": pl.Int32})
-
 
 def enrich_record(
     title: str | None, text: str | None, published: date | None = None, authors: list[str] | None = None
 ) -> dict[str, Any]:
+    """Everything the enrich stage knows about one article, as plain JSON-ready values."""
     text = text or ""
+    sentences = split_sentences(text)
+    countries = [c.as_dict() for c in find_countries(title, text)]
+    people = [p.as_dict() for p in find_people(title, text, published, authors or ())]
+    places = [p.as_dict() for p in find_places(title, text)]
+    topics = [t.as_dict() for t in find_topics(title, text)]
+    verdict = judge_trade(title, text, topics)
+    tone = score_tone(title, text, sentences).as_dict()
+    flags = risk_flags(title, text, countries).as_dict()
     return {
-        "people": [p.as_dict() for p in find_people(title, text, published, authors or ())],
-        "places": [p.as_dict() for p in find_places(title, text)],
+        "countries": countries,
+        "places": places,
+        "people": people,
         "organizations": [o.as_dict() for o in find_organizations(title, text)],
-        "countries": [
-            {"iso3": c.iso3, "name": c.name, "mentions": c.mentions, "salience": c.salience}
-            for c in find_countries(title, text)
-        ],
-        "topics": [{"id": t.id, "score": t.score, "hits": t.hits} for t in find_topics(title, text)],
-        "is_trade": (verdict := judge_trade(title, text)).is_trade,
+        "topics": topics,
+        "is_trade": verdict.is_trade,
         "is_trade_evidence": [f"{feature}: {found}" for feature, found in verdict.evidence],
+        "dyads": [d.as_dict() for d in find_dyads(text, countries, topics, sentences, people=people)],
+        "events": [
+            e.as_dict() for e in find_events(title, text, published, countries, people, places, sentences=sentences)
+        ],
+        "quotes": [q.as_dict() for q in find_quotes(text, people, sentences)],
+        "amounts": [a.as_dict() for a in find_amounts(text, sentences)],
+        "tone": tone,
+        "gpr": flags["gpr"],
+        "tpu": flags["tpu"],
+        "tpu_evidence": flags["tpu_evidence"],
     }
+
+
+def _staged(record: dict[str, Any] | None) -> dict[str, Any]:
+    """One enrich_record result in the staging frame's shape (None: a page that is not an article)."""
+    if record is None:
+        return {**{name: [] for name in LIST_COLUMNS}, **{name: None for name in SCALAR_COLUMNS}}
+    staged = {name: record[name] for name in LIST_COLUMNS}
+    staged["events"] = [
+        {**event, "place_name": (event.get("place") or {}).get("name"),
+         "place_iso3": (event.get("place") or {}).get("iso3")}
+        for event in record["events"]
+    ]  # fmt: skip
+    tone, gpr = record["tone"], record["gpr"]
+    staged.update(
+        is_trade=record["is_trade"],
+        is_trade_evidence=record["is_trade_evidence"],
+        tone=tone["tone"],
+        conflict_cooperation=tone["conflict_cooperation"],
+        tone_evidence=[str(e) for e in tone.get("evidence") or []],
+        gpr_threat=gpr["threat"],
+        gpr_act=gpr["act"],
+        gpr_evidence=[str(e) for e in gpr.get("evidence") or []],
+        tpu=record["tpu"],
+        tpu_evidence=[str(e) for e in record.get("tpu_evidence") or []],
+    )
+    return staged
 
 
 def _day(value: datetime | None) -> date | None:
@@ -65,29 +100,19 @@ def _day(value: datetime | None) -> date | None:
 
 def enrich_articles(clean_path: Path, out_path: Path) -> Path:
     frame = pl.read_parquet(clean_path)
-    enriched = [
-        enrich_record(row["title"], row["text"], _day(row["published_at"]), row["authors"])
-        if row["page_type"] == "article"
-        else {
-            "people": [],
-            "places": [],
-            "organizations": [],
-            "countries": [],
-            "topics": [],
-            "is_trade": None,
-            "is_trade_evidence": [],
-        }
+    staged = [
+        _staged(
+            enrich_record(row["title"], row["text"], _day(row["published_at"]), row["authors"])
+            if row["page_type"] == "article"
+            else None
+        )
         for row in frame.select("title", "text", "page_type", "published_at", "authors").iter_rows(named=True)
     ]
-    frame = frame.with_columns(
-        pl.Series("countries", [e["countries"] for e in enriched], dtype=pl.List(COUNTRY_STRUCT)),
-        pl.Series("topics", [e["topics"] for e in enriched], dtype=pl.List(TOPIC_STRUCT)),
-        pl.Series("people", [e["people"] for e in enriched], dtype=pl.List(PERSON_STRUCT)),
-        pl.Series("places", [e["places"] for e in enriched], dtype=pl.List(PLACE_STRUCT)),
-        pl.Series("organizations", [e["organizations"] for e in enriched], dtype=pl.List(ORG_STRUCT)),
-        pl.Series("is_trade", [e["is_trade"] for e in enriched], dtype=pl.Boolean),
-        pl.Series("is_trade_evidence", [e["is_trade_evidence"] for e in enriched], dtype=pl.List(pl.String)),
-    )
+    columns = [
+        pl.Series(name, [s[name] for s in staged], dtype=pl.List(struct)) for name, struct in LIST_COLUMNS.items()
+    ]
+    columns += [pl.Series(name, [s[name] for s in staged], dtype=dtype) for name, dtype in SCALAR_COLUMNS.items()]
+    frame = frame.with_columns(columns)
     write_stage_output(frame, out_path)
     log.info("enrich: %d records -> %s", frame.height, out_path)
     return out_path

@@ -231,6 +231,104 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    (
+        9,
+        "every enrichment family: evidence on countries and topics, tone and risk flags on articles, "
+        "article_places, article_orgs, dyads, events, quotes, amounts",
+        """
+        ALTER TABLE article_countries ADD COLUMN offsets INTEGER[];
+        ALTER TABLE article_countries ADD COLUMN about BOOLEAN;
+        ALTER TABLE article_countries ADD COLUMN via VARCHAR[];
+        ALTER TABLE article_topics ADD COLUMN evidence VARCHAR[];
+        ALTER TABLE article_topics ADD COLUMN offsets INTEGER[];
+        ALTER TABLE articles ADD COLUMN tone DOUBLE;
+        ALTER TABLE articles ADD COLUMN conflict_cooperation DOUBLE;
+        ALTER TABLE articles ADD COLUMN tone_evidence VARCHAR[];
+        ALTER TABLE articles ADD COLUMN gpr_threat BOOLEAN;
+        ALTER TABLE articles ADD COLUMN gpr_act BOOLEAN;
+        ALTER TABLE articles ADD COLUMN gpr_evidence VARCHAR[];
+        ALTER TABLE articles ADD COLUMN tpu BOOLEAN;
+        ALTER TABLE articles ADD COLUMN tpu_evidence VARCHAR[];
+        CREATE TABLE article_places (
+            article_id VARCHAR NOT NULL,
+            name VARCHAR NOT NULL,
+            iso3 VARCHAR,
+            lat DOUBLE,
+            lon DOUBLE,
+            kind VARCHAR,
+            mentions INTEGER NOT NULL,
+            offsets INTEGER[],
+            PRIMARY KEY (article_id, name)
+        );
+        CREATE TABLE article_orgs (
+            article_id VARCHAR NOT NULL,
+            org_key VARCHAR NOT NULL,
+            org_id VARCHAR,
+            name VARCHAR NOT NULL,
+            type VARCHAR,
+            country_iso3 VARCHAR,
+            mentions INTEGER NOT NULL,
+            offsets INTEGER[],
+            PRIMARY KEY (article_id, org_key)
+        );
+        CREATE TABLE dyads (
+            article_id VARCHAR NOT NULL,
+            a VARCHAR NOT NULL,
+            b VARCHAR NOT NULL,
+            mentions INTEGER NOT NULL,
+            topics VARCHAR[],
+            tone DOUBLE,
+            conflict_cooperation DOUBLE,
+            evidence VARCHAR[],
+            PRIMARY KEY (article_id, a, b),
+            CHECK (a < b)
+        );
+        CREATE TABLE events (
+            article_id VARCHAR NOT NULL,
+            event_seq INTEGER NOT NULL,
+            event_type VARCHAR NOT NULL,
+            status VARCHAR,
+            event_date DATE,
+            date_text VARCHAR,
+            place_name VARCHAR,
+            place_iso3 VARCHAR,
+            actors VARCHAR[],
+            countries VARCHAR[],
+            rate_pct DOUBLE,
+            target_iso3 VARCHAR,
+            effective_date DATE,
+            evidence VARCHAR,
+            start_offset INTEGER,
+            end_offset INTEGER,
+            PRIMARY KEY (article_id, event_seq)
+        );
+        CREATE TABLE quotes (
+            article_id VARCHAR NOT NULL,
+            quote_seq INTEGER NOT NULL,
+            text VARCHAR NOT NULL,
+            speaker VARCHAR,
+            speaker_role VARCHAR,
+            speaker_actor_id VARCHAR,
+            verb VARCHAR,
+            start_offset INTEGER,
+            end_offset INTEGER,
+            PRIMARY KEY (article_id, quote_seq)
+        );
+        CREATE TABLE amounts (
+            article_id VARCHAR NOT NULL,
+            amount_seq INTEGER NOT NULL,
+            text VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            value DOUBLE,
+            currency VARCHAR,
+            unit VARCHAR,
+            refers_to VARCHAR,
+            start_offset INTEGER,
+            end_offset INTEGER,
+            PRIMARY KEY (article_id, amount_seq)
+        );
+        """,
+    ),
 ]
 
 TABLES = (
@@ -240,6 +338,12 @@ TABLES = (
     "article_countries",
     "article_topics",
     "article_people",
+    "article_places",
+    "article_orgs",
+    "dyads",
+    "events",
+    "quotes",
+    "amounts",
     "article_urls",
     "items",
     "fetch_log",

@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 
 from tradewire.clean.dedup import STORY_JACCARD, band_keys, similarity
+from tradewire.enrich.schema import SCALAR_COLUMNS
 from tradewire.load.schema import migrate
 from tradewire.sources import SourcesConfig
 
@@ -193,17 +194,48 @@ def load_run(
     return ledger
 
 
+@dataclass(frozen=True)
+class Bridge:
+    """Where one list column of the enriched frame goes: its table and the SELECT over the unnested rows."""
+
+    table: str
+    select: str
+
+
+# list-of-struct columns of the enriched frame -> one row per item in their table
+BRIDGES: dict[str, Bridge] = {
+    "countries": Bridge("article_countries", "SELECT article_id, iso3, name, mentions, salience, offsets, about, via"),
+    "topics": Bridge("article_topics", "SELECT article_id, id, score, hits, evidence, offsets"),
+    "people": Bridge(
+        "article_people",
+        "SELECT article_id, coalesce(actor_id, lower(name)), name, role, country_iso3, actor_id, mentions, offsets",
+    ),
+    "places": Bridge("article_places", "SELECT article_id, name, iso3, lat, lon, kind, mentions, offsets"),
+    "organizations": Bridge(
+        "article_orgs",
+        "SELECT article_id, coalesce(id, lower(name)), id, name, type, country_iso3, mentions, offsets",
+    ),
+    "dyads": Bridge("dyads", "SELECT article_id, a, b, mentions, topics, tone, conflict_cooperation, evidence"),
+    "events": Bridge(
+        "events",
+        "SELECT article_id, seq, type, status, try_cast(date AS DATE), date_text, place_name, place_iso3, actors, "
+        'countries, rate_pct, target, try_cast(effective_date AS DATE), evidence, start, "end"',
+    ),
+    "quotes": Bridge(
+        "quotes",
+        'SELECT article_id, seq, text, speaker, speaker_role, speaker_actor_id, verb, start, "end"',
+    ),
+    "amounts": Bridge("amounts", 'SELECT article_id, seq, text, kind, value, currency, unit, refers_to, start, "end"'),
+}
+
+
 def _write_articles(con: duckdb.DuckDBPyConnection, canonical: pl.DataFrame, now: datetime) -> None:
     if not canonical.height:
         return
     rows = canonical.with_columns(pl.col("source").alias("source_id"), pl.lit(now).alias("seen_at"))
-    if "is_trade" not in rows.columns:  # enriched before is_trade existed (an older staging file)
-        rows = rows.with_columns(
-            pl.lit(None, pl.Boolean).alias("is_trade"), pl.lit(None, pl.List(pl.String)).alias("is_trade_evidence")
-        )
-    con.register(
-        "batch", rows.drop("countries", "topics", "people", "places", "organizations", strict=False).to_arrow()
-    )
+    missing = [pl.lit(None, dtype).alias(name) for name, dtype in SCALAR_COLUMNS.items() if name not in rows.columns]
+    rows = rows.with_columns(missing)  # enriched by an older version: staging files outlive releases
+    con.register("batch", rows.drop(*BRIDGES, strict=False).to_arrow())
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE kept AS
@@ -211,7 +243,7 @@ def _write_articles(con: duckdb.DuckDBPyConnection, canonical: pl.DataFrame, now
         FROM batch b LEFT JOIN articles a USING (article_id)
         """
     )
-    for table in ("article_countries", "article_topics", "article_people", "article_lsh", "articles"):
+    for table in (*(bridge.table for bridge in BRIDGES.values()), "article_lsh", "articles"):
         con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM batch)")  # noqa: S608
     con.execute(
         """
@@ -219,7 +251,9 @@ def _write_articles(con: duckdb.DuckDBPyConnection, canonical: pl.DataFrame, now
         SELECT b.article_id, b.url, b.canonical_url, b.source_id, b.title, b.authors, b.published_at, b.modified_at,
                b.site_name, b.section, b.tags, b.language, b.text, b.word_count, b.image, b.fingerprint, b.minhash,
                b.extractor,
-               k.first_seen_at, b.seen_at, b.story_id, b.is_trade, b.is_trade_evidence
+               k.first_seen_at, b.seen_at, b.story_id, b.is_trade, b.is_trade_evidence,
+               b.tone, b.conflict_cooperation, b.tone_evidence, b.gpr_threat, b.gpr_act, b.gpr_evidence, b.tpu,
+               b.tpu_evidence
         FROM batch b JOIN kept k USING (article_id)
         """
     )
@@ -232,27 +266,17 @@ def _write_articles(con: duckdb.DuckDBPyConnection, canonical: pl.DataFrame, now
     con.register("lsh_batch", lsh.to_arrow())
     con.execute("INSERT INTO article_lsh SELECT article_id, band_key FROM lsh_batch")
     con.unregister("lsh_batch")
-    countries = (
-        canonical.select("article_id", "countries").explode("countries").drop_nulls("countries").unnest("countries")
-    )
-    topics = canonical.select("article_id", "topics").explode("topics").drop_nulls("topics").unnest("topics")
-    if countries.height:
-        con.register("c_batch", countries.to_arrow())
-        con.execute("INSERT INTO article_countries SELECT article_id, iso3, name, mentions, salience FROM c_batch")
-        con.unregister("c_batch")
-    if topics.height:
-        con.register("t_batch", topics.to_arrow())
-        con.execute("INSERT INTO article_topics SELECT article_id, id, score, hits FROM t_batch")
-        con.unregister("t_batch")
-    if "people" in canonical.columns:
-        people = canonical.select("article_id", "people").explode("people").drop_nulls("people").unnest("people")
-        if people.height:
-            con.register("p_batch", people.to_arrow())
-            con.execute(
-                "INSERT INTO article_people SELECT article_id, coalesce(actor_id, lower(name)), name, role, "
-                "country_iso3, actor_id, mentions, offsets FROM p_batch"
-            )
-            con.unregister("p_batch")
+    for column, bridge in BRIDGES.items():
+        if column not in canonical.columns:
+            continue
+        exploded = canonical.select("article_id", column).explode(column).drop_nulls(column)
+        if not exploded.height:
+            continue
+        # seq: the item's place in the article's list, a stable key for lists without a natural one
+        bridge_rows = exploded.with_columns(pl.int_range(pl.len()).over("article_id").cast(pl.Int32).alias("seq"))
+        con.register("bridge_batch", bridge_rows.unnest(column).to_arrow())
+        con.execute(f"INSERT INTO {bridge.table} {bridge.select} FROM bridge_batch")
+        con.unregister("bridge_batch")
 
 
 def _write_attempts(con: duckdb.DuckDBPyConnection, attempts_path: Path, run_id: str) -> None:

@@ -1,0 +1,686 @@
+"""Typed events in an article: meetings, talks, summits, tariff actions, export controls, sanctions,
+investigations and agreements, each with status, date, place, actors, countries and its sentence.
+
+Rules, not a model. A trigger word (config/events.yaml) makes an event only when its sentence also
+names a person, a country or a place that the other enrich modules found; the status comes from the
+cue word nearest the trigger ("threatened", "will meet", "imposed"); dates are resolved with dates.py
+against the publication day. Repeated mentions of one happening (the talks in Kuala Lumpur, then "the
+meeting in the Malaysian capital") are merged into the first, keeping every sentence offset.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+import ahocorasick
+import yaml
+
+from tradewire.enrich.amounts import find_amounts
+from tradewire.enrich.countries import country_matcher
+from tradewire.enrich.dates import DateMention, find_dates, lowered
+from tradewire.enrich.sentences import Sentence, split_sentences
+from tradewire.settings import CONFIG_DIR
+
+MEETING_TYPES = frozenset({"meeting", "talks", "summit"})
+COERCIVE_TYPES = frozenset({"tariff_action", "export_control", "sanction"})
+_FAMILY = {
+    **{t: "meeting" for t in MEETING_TYPES},
+    **{t: "coercive" for t in COERCIVE_TYPES},
+    "investigation": "investigation",
+    "agreement": "agreement",
+}
+# a date right after these is when a measure starts to apply
+_EFFECTIVE = re.compile(
+    r"(?i:\b(?:from|starting|start|effective|beginning|as\s+of|(?:takes?|took|taking|go|goes|went|come|comes|came)\s+"
+    r"(?:effect|into\s+(?:effect|force))|kicks?\s+in|in\s+(?:effect|force))(?:\s+(?:on|from|in|at))?\s+)$"
+)
+_LOCATIVE = re.compile(r"(?i:\b(?:in|at|to|outside|near)\s+(?:the\s+)?)$")
+_ANAPHORA = re.compile(r"(?i:\b(?:the|their|these|those|its|his|her|that|this)\s+(?:[\w-]+\s+){0,2})$")
+_CLAUSE_START = re.compile(r"[,;:–—(]\s*")
+_TARGET_BEFORE = re.compile(
+    r"(?i:\b(?:on|against|from|targeting|targets|targeted|at|hitting|for)\s+(?:[\w'’.-]+\s+){0,4})$"
+)
+_TARGET_AFTER = re.compile(
+    r"(?i:\s*(?:(?:goods|products|imports|exports|steel|cars)\s+)?(?:with|to)\s+(?:\S+\s+){0,4}$)"
+)
+_TARIFF_WORDS = re.compile(r"(?i:tariff|dut(?:y|ies)|lev(?:y|ies)|tax|surcharge|rate)")
+_WORD_BEFORE = re.compile(r"([\w'’-]+)\W*$")
+# a place listed after one named with "in": "met in Stockholm in July, London in June and Geneva in May"
+_LIST_GAP = re.compile(r"[^.;:]{0,25}?(?:,|\band\b|\bor\b)\s*$")
+_CUE_REACH = 80.0
+_SHARE = re.compile(r"\s+of\b")
+_CONDITION = re.compile(r"(?i:\b(?:if|unless|until|whether|in\s+case)\b)")
+_NEGATION = re.compile(
+    r"(?i:\b(?:no|not|never|without|n't|failed\s+to|fail\s+to|rule\s+out|ruled\s+out)\b[^,;:]{0,25}$)"
+)
+_HARD_BOUNDARY = re.compile(r"[;:–—(]")
+# "WASHINGTON, April 8 (Reuters) - ": where the story was filed, not who acts in it
+_DATELINE = re.compile(
+    r"[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][A-Za-z. ]{1,30}?)?(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*"
+    r"(?:\([^)]{1,40}\))?\s*[-–—]{1,2}\s"
+)
+# "meet"/"met" with people ("meet Xi", "met in Madrid", "meet on Thursday"), not "meet demand", "met its target"
+_MEET_OBJECT = re.compile(
+    r"\s*(?:with|in|at|on|here|there|today|tonight|tomorrow|yesterday|next|later|this|last|again|to\s+discuss|for|"
+    r"privately|separately|briefly|face|virtually|twice|regularly|frequently|before|after|during|until|over|"
+    r"\d|[,.;:\"”’)]|$|(?:the\s+)?[A-Z](?!\.[A-Z]\.\s+[a-z]))"
+)
+_MEET_VERBS = frozenset({"meet", "meets", "met"})
+_SINCE = re.compile(r"(?i:\b(?:ever\s+)?since\b)(?!\s+(?:then|last|early|late|mid|the\s+(?:start|beginning|end)\b))")
+
+
+def _phrase_regex(phrases: list[str]) -> str:
+    parts = []
+    for phrase in sorted({p.strip() for p in phrases if p and p.strip()}, key=len, reverse=True):
+        body = r"\s+".join(re.escape(w) for w in phrase.split())
+        parts.append((r"\b" if phrase[0].isalnum() else "") + body + (r"\b" if phrase[-1].isalnum() else ""))
+    return "|".join(parts) or r"(?!x)x"
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    triggers: Any  # Aho-Corasick over lower-cased trigger phrases -> phrase
+    cues: Any  # Aho-Corasick over lower-cased cue phrases -> (phrase, ((family, status), ...))
+    trigger_type: dict[str, str]
+    not_after: dict[str, re.Pattern[str]]
+    not_before: dict[str, frozenset[str]]
+
+
+@dataclass(frozen=True)
+class _Found:
+    start: int
+    end: int
+    key: str  # the phrase as listed (lower case)
+    surface: str  # as written in the text
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> _Lexicon:
+    """Triggers and status cues from config/events.yaml in one Aho-Corasick automaton, built once."""
+    config = yaml.safe_load((CONFIG_DIR / "events.yaml").read_text(encoding="utf-8"))
+    roles: dict[str, list[tuple[str, str]]] = {}
+    trigger_type = {}
+    triggers = ahocorasick.Automaton()
+    for kind, phrases in config["triggers"].items():
+        for phrase in phrases:
+            key = " ".join(phrase.lower().split())
+            trigger_type[key] = kind
+            triggers.add_word(key, key)
+    triggers.make_automaton()
+    for family, cues in config["status"].items():
+        for status, words in cues.items():
+            for word in words:
+                roles.setdefault(" ".join(str(word).lower().split()), []).append((family, status))
+    for modal in ("would", "could", "might", "may"):  # "would impose": a threat; a bare "would" is not
+        for adverb in ("", "also ", "still ", "soon "):
+            for verb in config["modal_verbs"]:
+                roles.setdefault(f"{modal} {adverb}{verb}", []).append(("coercive", "threatened"))
+    cues = ahocorasick.Automaton()
+    for key, value in roles.items():
+        cues.add_word(key, (key, tuple(value)))
+    cues.make_automaton()
+    not_after = {
+        kind: re.compile(rf"\s*(?:{_phrase_regex(words)})", re.I)
+        for kind, words in config["not_after"].items()
+        if words
+    }
+    not_before = {kind: frozenset(w.lower() for w in words) for kind, words in config["not_before"].items()}
+    return _Lexicon(triggers, cues, trigger_type, not_after, not_before)
+
+
+def _leftmost_longest(hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Non-overlapping hits, leftmost first and the longest at one start (as a regex alternation would)."""
+    chosen: list[tuple[int, int, str]] = []
+    last_end = -1
+    for hit in sorted(hits, key=lambda h: (h[0], -h[1])):
+        if hit[0] >= last_end:
+            chosen.append(hit)
+            last_end = hit[1]
+    return chosen
+
+
+def _bounded(low: str, start: int, end: int, key: str) -> bool:
+    return not ((key[0].isalnum() and start and low[start - 1].isalnum()) or (end < len(low) and low[end].isalnum()))
+
+
+def _scan(text: str, low: str) -> list[_Found]:
+    """Trigger phrases in the lower-cased text, on word boundaries, leftmost-longest."""
+    hits = []
+    for last, key in lexicon().triggers.iter(low):
+        start, end = last - len(key) + 1, last + 1
+        if _bounded(low, start, end, key):
+            hits.append((start, end, key))
+    return [_Found(start, end, key, text[start:end]) for start, end, key in _leftmost_longest(hits)]
+
+
+def _cues(low: str, sentence: Sentence) -> dict[str, list[tuple[int, int, str]]]:
+    """Status cue words of one sentence per family of event types, leftmost-longest (offsets in the text)."""
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    for last, (key, roles) in lexicon().cues.iter(low, sentence.start, sentence.end):
+        start, end = last - len(key) + 1, last + 1
+        if _bounded(low, start, end, key):
+            for family, status in roles:
+                found.setdefault(family, []).append((start, end, status))
+    return {family: _leftmost_longest(hits) for family, hits in found.items()}
+
+
+@dataclass(frozen=True)
+class Event:
+    type: str
+    status: str
+    date: str | None
+    date_text: str | None
+    place: tuple[str, str | None] | None  # (name, iso3)
+    actors: tuple[str, ...]
+    countries: tuple[str, ...]
+    rate_pct: float | None
+    target: str | None
+    effective_date: str | None
+    trigger: str
+    evidence: str
+    start: int
+    end: int
+    offsets: tuple[int, ...]  # start of every sentence that mentions this event (the first is `start`)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "status": self.status,
+            "date": self.date,
+            "date_text": self.date_text,
+            "place": {"name": self.place[0], "iso3": self.place[1]} if self.place else None,
+            "actors": list(self.actors),
+            "countries": list(self.countries),
+            "rate_pct": self.rate_pct,
+            "target": self.target,
+            "effective_date": self.effective_date,
+            "trigger": self.trigger,
+            "evidence": self.evidence,
+            "start": self.start,
+            "end": self.end,
+            "offsets": list(self.offsets),
+        }
+
+
+@dataclass
+class _Draft:
+    type: str
+    status: str
+    sentence: Sentence
+    trigger: str
+    trigger_start: int
+    anaphoric: bool
+    actors: list[str]
+    countries: list[str]
+    place: tuple[str, str | None] | None = None
+    place_is_country: bool = False
+    date: DateMention | None = None
+    rate_pct: float | None = None
+    target: str | None = None
+    effective: DateMention | None = None
+    offsets: list[int] = field(default_factory=list)
+
+    def freeze(self) -> Event:
+        return Event(
+            type=self.type,
+            status=self.status,
+            date=self.date.date.isoformat() if self.date else None,
+            date_text=self.date.text if self.date else None,
+            place=self.place,
+            actors=tuple(self.actors),
+            countries=tuple(self.countries),
+            rate_pct=self.rate_pct,
+            target=self.target,
+            effective_date=self.effective.date.isoformat() if self.effective else None,
+            trigger=self.trigger,
+            evidence=self.sentence.text,
+            start=self.sentence.start,
+            end=self.sentence.end,
+            offsets=tuple(self.offsets or [self.sentence.start]),
+        )
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int
+    end: int
+    key: str  # iso3 for countries, name for people and places
+    iso3: str | None = None
+
+
+def _hit_start(hit: _Hit) -> int:
+    return hit.start
+
+
+class _Article:
+    """Where people, places and countries are in the text, for lookups by sentence span."""
+
+    def __init__(
+        self, text: str, countries: list[dict[str, Any]], people: list[dict[str, Any]], places: list[dict[str, Any]]
+    ) -> None:
+        self.text = text
+        self.people = sorted(
+            (_Hit(o, o + len(p["name"]), p["name"]) for p in people for o in p.get("offsets") or [] if o >= 0),
+            key=_hit_start,
+        )
+        self.places = sorted(
+            (
+                _Hit(o, o + len(p["name"]), p["name"], p.get("iso3"))
+                for p in places
+                for o in p.get("offsets") or []
+                if o >= 0
+            ),
+            key=_hit_start,
+        )
+        self.country_names = {c["iso3"]: c.get("name") or c["iso3"] for c in countries}
+        self.actor_country = {p["name"]: p.get("country_iso3") for p in people}
+        self._starts: dict[int, list[int]] = {}  # id(hit list) -> the starts, for bisect
+        self.allowed = frozenset(self.country_names)
+        self.countries: list[_Hit] | None = self._country_offsets(countries)
+
+    def _country_offsets(self, countries: list[dict[str, Any]]) -> list[_Hit] | None:
+        """Offsets given by enrich_record, if every country has them and they point at capitalised words."""
+        if not countries or any("offsets" not in c for c in countries):
+            return None
+        text, hits = self.text, []
+        for country in countries:
+            for offset in country["offsets"] or []:
+                if offset < 0:
+                    continue
+                if offset >= len(text) or not text[offset].isupper() or (offset and text[offset - 1].isalnum()):
+                    return None  # not offsets into this text: rematch instead
+                word = re.match(r"[\w.’'-]+(?:\s+[A-Z][\w.-]*)?", text[offset:])
+                hits.append(_Hit(offset, offset + (len(word.group(0)) if word else 1), country["iso3"]))
+        return sorted(hits, key=_hit_start)
+
+    def _in(self, hits: list[_Hit], start: int, end: int) -> list[_Hit]:
+        starts = self._starts.get(id(hits))
+        if starts is None:
+            starts = self._starts[id(hits)] = [h.start for h in hits]
+        return hits[bisect_left(starts, start) : bisect_left(starts, end)]
+
+    def people_in(self, sentence: Sentence) -> list[_Hit]:
+        return self._in(self.people, sentence.start, sentence.end)
+
+    def places_in(self, sentence: Sentence) -> list[_Hit]:
+        return self._in(self.places, sentence.start, sentence.end)
+
+    def countries_in(self, sentence: Sentence) -> list[_Hit]:
+        if self.countries is None:  # no offsets given: match the names once over the whole text
+            matcher = country_matcher()
+            by_form = matcher.by_form  # read once: it may be computed on access
+            self.countries = [
+                _Hit(start, start + len(form), by_form[form])
+                for start, form in matcher.finditer(self.text)
+                if form in by_form and (not self.allowed or by_form[form] in self.allowed)
+            ]
+        return self._in(self.countries, sentence.start, sentence.end)
+
+    def is_locative(self, hit: _Hit, listed: list[_Hit] | None = None) -> bool:
+        """Named as where something is ("in Geneva"), or listed after such a place ("in Madrid, London and ...")."""
+        if _LOCATIVE.search(self.text, max(0, hit.start - 12), hit.start):
+            return True
+        for other in listed or ():
+            near = other.end <= hit.start and hit.start - other.end < 40
+            if near and _LIST_GAP.match(self.text, other.end, hit.start) and self.is_locative(other, listed):
+                return True
+        return False
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _status(cues: list[tuple[int, int, str]], family: str, start: int, end: int) -> str | None:
+    """The status named by the cue word nearest the trigger at [start, end) (offsets in the text).
+
+    Outside meetings the cue must be close: "announced an investigation into ... the Phase One
+    Trade Agreement" announces the investigation, not the agreement.
+    """
+    best: tuple[float, str] | None = None
+    reach = 1e9 if family == "meeting" else _CUE_REACH
+    for cue_start, cue_end, status in cues:
+        if cue_end <= start:
+            distance = float(start - cue_end)
+        elif cue_start >= end:
+            distance = (cue_start - end) * 1.5
+        else:
+            distance = 0.0  # the trigger is its own cue: "met", "to meet"
+        if distance <= reach and (best is None or distance < best[0]):
+            best = (distance, status)
+    return best[1] if best else None
+
+
+def _background_spans(sentence: Sentence) -> list[tuple[int, int]]:
+    """Spans (in the text) of "since ..." clauses up to the next comma or dash: history, not news."""
+    spans = []
+    for since in _SINCE.finditer(sentence.text):
+        boundary = _CLAUSE_START.search(sentence.text, since.end())
+        end = boundary.start() if boundary else len(sentence.text)
+        spans.append((sentence.start + since.start(), sentence.start + end))
+    return spans
+
+
+def _hypothetical(sentence: Sentence, start: int) -> bool:
+    """A trigger in an "if"/"unless" clause, or negated just before ("no deal", "did not meet"), tells no event."""
+    clause_start = max((m.end() for m in _CLAUSE_START.finditer(sentence.text, 0, start)), default=0)
+    if _CONDITION.search(sentence.text, clause_start, start):
+        return True
+    return bool(_NEGATION.search(sentence.text, max(clause_start, start - 40), start))
+
+
+def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
+    return any(start <= offset < end for start, end in spans)
+
+
+def _nearest_date(text: str, dates: list[DateMention], at: int, skip: DateMention | None) -> DateMention | None:
+    """The date nearest the trigger, a date across a semicolon or dash counting as far away."""
+    best: tuple[int, DateMention] | None = None
+    for mention in dates:
+        if mention is skip:
+            continue
+        low, high = sorted((mention.start, at))
+        distance = abs(mention.start - at) + (300 if _HARD_BOUNDARY.search(text, low, high) else 0)
+        if best is None or distance < best[0]:
+            best = (distance, mention)
+    return best[1] if best else None
+
+
+def _tariff_details(
+    draft: _Draft, article: _Article, countries: list[_Hit], places: list[_Hit], trigger_end: int
+) -> None:
+    """Rate, target country and effective date of a tariff action, from its sentence."""
+    sentence = draft.sentence
+    local = Sentence(0, len(sentence.text), sentence.text)
+    best: tuple[int, float] | None = None
+    for amount in find_amounts(sentence.text, [local]):
+        if amount.kind != "percent" or _SHARE.match(sentence.text, amount.end):
+            continue  # "90 per cent of tariff lines" is a share, not a rate
+        absolute = sentence.start + amount.start
+        distance = abs(absolute - draft.trigger_start)
+        if amount.refers_to:
+            if not _TARIFF_WORDS.search(amount.refers_to):
+                continue
+            distance //= 4  # said to be about the tariff: better than a nearer percentage about something else
+        elif distance > 90:
+            continue
+        if best is None or distance < best[0]:
+            best = (distance, amount.value)
+    draft.rate_pct = best[1] if best else None
+    text = article.text
+    candidates = [*countries, *(p for p in places if p.iso3)]
+    for hit in sorted(candidates, key=lambda h: h.start):
+        iso3 = hit.iso3 or hit.key
+        if trigger_end <= hit.start <= trigger_end + 50 and _TARGET_BEFORE.search(text, trigger_end, hit.start):
+            draft.target = iso3
+            break
+        if hit.end <= draft.trigger_start and _TARGET_AFTER.match(text, hit.end, draft.trigger_start):
+            draft.target = iso3
+            break
+
+
+def _place(
+    article: _Article, places: list[_Hit], countries: list[_Hit], at: int
+) -> tuple[tuple[str, str | None] | None, bool]:
+    """The city (else the country) named with "in"/"at" in the sentence nearest the trigger; True for a country."""
+    located = [p for p in places if article.is_locative(p, places)]
+    if located:
+        nearest = min(located, key=lambda p: (p.start < at, abs(p.start - at)))
+        return (nearest.key, nearest.iso3), False
+    taken = [(p.start, p.end) for p in places]
+    located = [c for c in countries if article.is_locative(c) and not any(s <= c.start < e for s, e in taken)]
+    if located:
+        nearest = min(located, key=lambda c: abs(c.start - at))
+        return (article.country_names.get(nearest.key, nearest.key), nearest.key), True
+    return None, False
+
+
+def _conflict(a: _Draft, b: _Draft) -> bool:
+    """Whether two mentions cannot be one happening: other places, other days, other terms."""
+    # "in Kuala Lumpur" and "in Malaysia" can be one place; two cities cannot
+    if (
+        a.place
+        and b.place
+        and a.place[0] != b.place[0]
+        and (a.place[1] != b.place[1] or not (a.place_is_country or b.place_is_country))
+    ):
+        return True
+    if a.date and b.date and a.date.granularity == b.date.granularity == "day" and a.date.date != b.date.date:
+        return True
+    if a.type in COERCIVE_TYPES:
+        if a.status != b.status:
+            return True
+        if a.target and b.target and a.target != b.target:
+            return True
+        if a.rate_pct is not None and b.rate_pct is not None and a.rate_pct != b.rate_pct:
+            return True
+        if a.effective and b.effective and a.effective.date != b.effective.date:
+            return True
+    elif a.type not in MEETING_TYPES and a.status != b.status:
+        return True
+    return False
+
+
+def _same_happening(a: _Draft, b: _Draft) -> bool:
+    """Whether later mention `b` is the happening `a` again."""
+    if _FAMILY[a.type] != _FAMILY[b.type] or _conflict(a, b):
+        return False
+    if _FAMILY[a.type] != "meeting":
+        if a.type != b.type or not (set(a.countries) & set(b.countries) or set(a.actors) & set(b.actors)):
+            return False
+        same_terms = (a.target is not None and a.target == b.target) or (
+            a.rate_pct is not None and a.rate_pct == b.rate_pct
+        )
+        return b.anaphoric or same_terms or bool(a.date and b.date and a.date.date == b.date.date)
+    score = 2 if a.place and b.place and a.place[0] == b.place[0] else 0
+    if a.place and b.place and a.place[0] != b.place[0] and a.place[1] == b.place[1]:
+        score += 1  # "in Kuala Lumpur" and "in the Malaysian capital"
+    score += len(set(a.actors) & set(b.actors))
+    if (a.place and a.place[1] in b.countries) or (b.place and b.place[1] in a.countries):
+        score += 1
+    if a.date and b.date and a.date.date == b.date.date:
+        score += 1
+    if a.status == b.status and len(set(a.countries) & set(b.countries)) >= 2:
+        score += 1
+    return score >= 2
+
+
+def _merge(events: list[_Draft], draft: _Draft) -> bool:
+    """Fold `draft` into an earlier event when it is the same happening; True when it was."""
+    chosen: _Draft | None = None
+    for earlier in reversed(events):
+        if _same_happening(earlier, draft):
+            chosen = earlier
+            break
+    if chosen is None and draft.anaphoric and _FAMILY[draft.type] == "meeting":
+        # "the talks", "their meeting": the latest talks of the kind already told, if nothing contradicts it
+        for earlier in reversed(events):
+            if _FAMILY[earlier.type] == "meeting" and not _conflict(earlier, draft):
+                earlier.offsets.append(draft.sentence.start)  # a weak link: it adds a mention, not facts
+                return True
+    if chosen is None:
+        return False
+    chosen.offsets.append(draft.sentence.start)
+    chosen.actors = _unique(chosen.actors + draft.actors)
+    chosen.countries = _unique(chosen.countries + draft.countries)
+    if chosen.place is None or (chosen.place_is_country and draft.place and not draft.place_is_country):
+        chosen.place, chosen.place_is_country = draft.place, draft.place_is_country
+    chosen.date = chosen.date or draft.date
+    chosen.effective = chosen.effective or draft.effective
+    chosen.target = chosen.target or draft.target
+    chosen.rate_pct = chosen.rate_pct if chosen.rate_pct is not None else draft.rate_pct
+    return True
+
+
+def find_events(
+    title: str | None,
+    text: str,
+    published: date | None,
+    countries: list[dict[str, Any]],
+    people: list[dict[str, Any]],
+    places: list[dict[str, Any]],
+    sentences: list[Sentence] | None = None,
+    dates: list[DateMention] | None = None,
+) -> list[Event]:
+    """Typed events in `text`, in order of first mention (see the module docstring).
+
+    `countries`, `people` and `places` are the dicts enrich_record produces; country offsets are used
+    when present (else the names are matched again in the text). The title is not searched: a headline
+    restates the lead and its offsets are negative. `sentences` (split_sentences(text)) and `dates`
+    (find_dates(text, published)) save work when the caller has them already.
+    """
+    all_dates = dates
+    lex = lexicon()
+    low = lowered(text)
+    triggers = _scan(text, low)
+    if not triggers:
+        return []
+    dateline = _DATELINE.match(text)
+    body_start = dateline.end() if dateline else 0
+    sentences = sentences if sentences is not None else split_sentences(text)
+    starts = [s.start for s in sentences]
+    article = _Article(text, countries, people, places)
+    by_sentence: dict[int, list[_Found]] = {}
+    for match in triggers:
+        index = bisect_right(starts, match.start) - 1
+        if index >= 0 and match.start < sentences[index].end:
+            by_sentence.setdefault(index, []).append(match)
+    events: list[_Draft] = []
+    meeting_sentences = {
+        i for i, ms in by_sentence.items() if any(lex.trigger_type[m.key] in MEETING_TYPES for m in ms)
+    }
+    for index, matches in by_sentence.items():
+        sentence = sentences[index]
+        background = _background_spans(sentence)
+        if sentence.start < body_start:
+            background.append((sentence.start, body_start))
+        actors = _unique([h.key for h in article.people_in(sentence) if not _inside(background, h.start)])
+        country_hits = [h for h in article.countries_in(sentence) if not _inside(background, h.start)]
+        place_hits = article.places_in(sentence)
+        sentence_dates: list[DateMention] | None = None
+        sentence_cues: dict[str, list[tuple[int, int, str]]] | None = None
+        seen_families: set[str] = set()
+        seen_types: set[str] = set()
+        for match in matches:
+            kind = lex.trigger_type[match.key]
+            family = _FAMILY[kind]
+            if kind in seen_types or (family == "meeting" and family in seen_families):
+                continue
+            if match.start and text[match.start - 1] == "-":
+                continue  # "non-tariff barriers"
+            if match.key in _MEET_VERBS and not _MEET_OBJECT.match(text, match.end):
+                continue
+            if not (actors or country_hits or place_hits):
+                break
+            local_start = match.start - sentence.start
+            blocked = lex.not_after.get(kind)
+            if blocked and blocked.match(text, match.end, min(len(text), match.end + 30)):
+                continue
+            before = _WORD_BEFORE.search(text, max(0, match.start - 20), match.start)
+            if before and before.group(1).lower() in lex.not_before.get(kind, frozenset()):
+                continue
+            if _inside(background, match.start) or _hypothetical(sentence, local_start):
+                seen_types.add(kind)  # the sentence's later mentions of the kind belong to the same clause
+                continue
+            if kind == "agreement" and match.surface[0].isupper() and local_start > 0:
+                continue  # "the Phase One Trade Agreement": a name, not an agreement being made
+            if sentence_cues is None:
+                sentence_cues = _cues(low, sentence)
+            status = _status(sentence_cues.get(family, []), family, match.start, match.end)
+            if status is None and family != "meeting":
+                continue  # a bare "tariffs on steel": no act is told, so no event
+            if sentence_dates is None:
+                sentence_dates = _sentence_dates(sentence, published, all_dates)
+            effective = next(
+                (d for d in sentence_dates if _EFFECTIVE.search(text, max(sentence.start, d.start - 40), d.start)), None
+            )
+            when = _nearest_date(
+                text, [d for d in sentence_dates if not _inside(background, d.start)], match.start, effective
+            )
+            if status is None:
+                status = "planned" if when and published and when.date > published else "held"
+            reach = 150 if family == "meeting" else 80
+            place, place_is_country = (None, False)
+            if family != "coercive":
+                place, place_is_country = _place(
+                    article,
+                    [p for p in place_hits if abs(p.start - match.start) <= reach],
+                    [c for c in country_hits if abs(c.start - match.start) <= reach]
+                    if family != "investigation"
+                    else [],
+                    match.start,
+                )
+            if place is None and family == "meeting":
+                place = _nearby_place(article, sentences, index, meeting_sentences, match.start)
+            located_iso3 = place[1] if place else None
+            located = [(p.start, p.end) for p in place_hits if article.is_locative(p, place_hits)]
+            event_countries = _unique(
+                [
+                    h.key
+                    for h in country_hits
+                    if not any(s <= h.start < e for s, e in located)
+                    and not (h.key == located_iso3 and article.is_locative(h))
+                ]
+                + [
+                    p.iso3
+                    for p in place_hits
+                    if p.iso3 and p.iso3 in article.allowed and (p.start, p.end) not in located
+                ]
+                + [country for a in actors if (country := article.actor_country.get(a))]
+            )
+            draft = _Draft(
+                type=kind,
+                status=status,
+                sentence=sentence,
+                trigger=match.surface,
+                trigger_start=match.start,
+                anaphoric=bool(_ANAPHORA.search(text, max(sentence.start, match.start - 30), match.start)),
+                actors=actors,
+                countries=event_countries,
+                place=place,
+                place_is_country=place_is_country,
+                date=when,
+                effective=effective,
+                offsets=[sentence.start],
+            )
+            if kind == "tariff_action":
+                _tariff_details(draft, article, country_hits, place_hits, match.end)
+            seen_types.add(kind)
+            seen_families.add(family)
+            if not _merge(events, draft):
+                events.append(draft)
+    return [e.freeze() for e in events]
+
+
+def _sentence_dates(sentence: Sentence, published: date | None, given: list[DateMention] | None) -> list[DateMention]:
+    """The dates in one sentence, from the caller's list when there is one, else found in the sentence alone."""
+    if given is not None:
+        low = bisect_left(given, sentence.start, key=_date_start)
+        high = bisect_left(given, sentence.end, key=_date_start)
+        return given[low:high]
+    local = Sentence(0, len(sentence.text), sentence.text)
+    return [
+        DateMention(d.text, d.start + sentence.start, d.end + sentence.start, d.date, d.granularity, d.tense)
+        for d in find_dates(sentence.text, published, [local])
+    ]
+
+
+def _date_start(mention: DateMention) -> int:
+    return mention.start
+
+
+def _nearby_place(
+    article: _Article, sentences: list[Sentence], index: int, meeting_sentences: set[int], at: int
+) -> tuple[str, str | None] | None:
+    """A city named with "in"/"at" in the sentence before or after, when that one tells no meeting of its own."""
+    for neighbour in (index - 1, index + 1):
+        if 0 <= neighbour < len(sentences) and neighbour not in meeting_sentences:
+            located = [p for p in article.places_in(sentences[neighbour]) if article.is_locative(p)]
+            if located:
+                return located[0].key, located[0].iso3
+    return None
