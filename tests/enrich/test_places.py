@@ -47,3 +47,65 @@ def test_a_dateline_region_places_a_namesake_town_in_its_country() -> None:
 def test_accents_are_optional_and_modern_datelines_are_read() -> None:
     places = {p.name: p for p in find_places(None, "BEIJING (Reuters) — Trade with Montreal and Zurich grew.")}
     assert places["Montréal"].iso3 == "CAN" and places["Zürich"].iso3 == "CHE" and places["Beijing"].offsets == [0]
+
+
+def _found(text: str, title: str | None = None) -> dict[str, tuple[str, str]]:
+    return {p.name: (p.iso3, p.kind) for p in find_places(title, text)}
+
+
+def test_regions_count_when_their_country_is_named_or_they_are_typed() -> None:
+    assert _found("Rain fell across Saskatchewan on Monday.") == {}
+    assert _found("Canadian canola growers in Saskatchewan face a closed door.") == {
+        "Saskatchewan": ("CAN", "province")
+    }
+    assert _found("Factories in Guangdong province cut output.") == {"Guangdong": ("CHN", "province")}
+    # two regions of one country vouch for each other; US states carry coordinates
+    places = {p.name: p for p in find_places(None, "Heat alerts covered Iowa and Illinois on Thursday.")}
+    assert set(places) == {"Iowa", "Illinois"} and places["Iowa"].lat is not None and places["Iowa"].iso3 == "USA"
+    assert _found("Investors in Bavaria and Lombardy worry, German and Italian officials said.") == {
+        "Bavaria": ("DEU", "state"), "Lombardy": ("ITA", "region")
+    }  # fmt: skip
+
+
+def test_small_towns_need_their_country_or_a_qualifier() -> None:
+    assert "Mankato" not in _found("Mankato is quiet this autumn.")
+    assert _found("Elevators near Mankato, Minnesota, are full.")["Mankato"] == ("USA", "town")
+    places = {p.name: p for p in find_places(None, "A Columbus, Ohio, importer of cookware said orders fell.")}
+    assert abs(places["Columbus"].lat - 39.96) < 0.1  # the Columbus in Ohio, not the one in Georgia
+    assert _found("Mills in Hamilton, Ontario, cut shifts.")["Hamilton"] == ("CAN", "city")  # a blocked name, qualified
+
+
+def test_a_capital_named_only_as_its_government_is_no_place() -> None:
+    text = "Beijing said it would retaliate. Washington's tariffs took effect, and Beijing announced curbs."
+    assert _found(text) == {}
+    places = _found("Beijing announced curbs after talks in Washington.")
+    assert set(places) == {"Washington"}
+    text = "They met in Stockholm in late July, London in June and Geneva in May."
+    assert set(_found(text)) == {"Stockholm", "London", "Geneva"}
+    assert set(_found("Analysts at a Warsaw-based institute and the Kuala Lumpur-based group agree.")) == {
+        "Warsaw", "Kuala Lumpur"
+    }  # fmt: skip
+
+
+def test_names_inside_longer_names_are_not_places() -> None:
+    text = (
+        "Brazilian exporters agree, said Carolina Azevedo. Le Quang Vinh runs a Vietnamese mill. Delta Quay "
+        "Terminals and the Washington Post cited the Treaty of Rome; Brent crude rose. Jamieson Greer, the US "
+        "trade envoy, spoke. Greer said more was coming."
+    )
+    assert _found(text) == {}
+
+
+def test_accents_city_states_ports_and_loose_datelines() -> None:
+    places = _found("MEXICO CITY - A Sao Paulo-based consultancy ships via Singapore, Hong Kong and Zeebrugge.")
+    assert places == {
+        "Mexico City": ("MEX", "capital"), "São Paulo": ("BRA", "city"), "Singapore": ("SGP", "capital"),
+        "Hong Kong": ("HKG", "capital"), "Zeebrugge": ("BEL", "port"),
+    }  # fmt: skip
+    assert _found("Cargo left Hai Phong, Vietnam's northern port.")["Haiphong"] == ("VNM", "city")
+
+
+def test_the_index_is_built_once() -> None:
+    from tradewire.enrich.places import place_index
+
+    assert place_index() is place_index() and place_index().build_seconds > 0
