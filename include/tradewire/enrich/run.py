@@ -51,7 +51,7 @@ def enrich_record(
         "countries": countries,
         "places": places,
         "people": people,
-        "organizations": [o.as_dict() for o in find_organizations(title, text)],
+        "organizations": [o.as_dict() for o in find_organizations(title, text, people)],
         "topics": topics,
         "is_trade": verdict.is_trade,
         "is_trade_evidence": [f"{feature}: {found}" for feature, found in verdict.evidence],
