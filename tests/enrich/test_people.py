@@ -104,3 +104,16 @@ def test_a_headline_surname_joins_the_full_name_in_the_body() -> None:
 def test_without_a_date_the_office_held_now_is_given() -> None:
     people = _by_name(None, "Piyush Goyal met exporters in Mumbai.")
     assert people["Piyush Goyal"].role == "Minister of Commerce and Industry"
+
+
+def test_said_name_with_a_role_but_no_article_and_name_who() -> None:
+    text = (
+        '"Buyers moved early," said Jenna Park, senior grains analyst at Lakeshore Commodity Advisors. '
+        '"We are paying for it," said Marla Heinrichs, who grows canola near Yorkton. '
+        "Marcy Delgado, who runs Tri-County Housewares, said orders froze. "
+        '"We fought," said head coach Duncan Reid. Captain Lau scored twice.'
+    )
+    people = _by_name(None, text, date(2025, 8, 1))
+    assert people["Jenna Park"].role == "senior grains analyst at Lakeshore Commodity Advisors"
+    assert {"Marla Heinrichs", "Marcy Delgado"} <= set(people)
+    assert not any(name.startswith("Captain") for name in people)

@@ -62,6 +62,18 @@ _TITLES = (
 _TITLED = re.compile(rf"(?=[A-Za-z])\b({_TITLES}){_GAP}({_FULL_NAME})")  # the lookahead skips non-letters fast
 _SAID_APPOSITION = re.compile(rf"said(?<=\bsaid){_GAP}({_TWO_WORD_NAME}), (?:a|an|the) ([^,.;]{{3,60}})")
 _APPOSITION_SAID = re.compile(rf"({_TWO_WORD_NAME_AT}), (?:a|an|the) ([^,.;]{{3,60}}), said\b")
+# "said Jenna Park, senior grains analyst at Lakeshore Commodity Advisors": a role without an article, and
+# "said Tom Kessler, who farms 2,400 acres": after a verb of speech, a name followed by "who" is a person
+_ROLE_NOUNS = (
+    r"analyst|economist|strategist|director|manager|head|chairman|chairwoman|chair|president|vice-president|"
+    r"executive|CEO|consultant|adviser|advisor|professor|researcher|fellow|founder|partner|official|spokesperson|"
+    r"spokesman|spokeswoman|secretary|minister|chief|owner|trader|broker|lawyer|coach|captain|economists|officer"
+)
+_SAID_ROLE = re.compile(
+    rf"said(?<=\bsaid){_GAP}({_TWO_WORD_NAME}),{_GAP}(?:(who)\b|((?:[^,.;]{{0,40}}?\b)?(?:{_ROLE_NOUNS})\b[^,.;]{{0,60}}))"
+)
+# "Marcy Delgado, who runs Tri-County Housewares": a full name then ", who" is a person wherever it stands
+_WHO = re.compile(rf"({_TWO_WORD_NAME_AT}),{_GAP}who\b")
 # "Kiichi Miyazawa, Japan's Finance Minister, said", "Paul Volcker, chairman of the Federal Reserve Board,"
 _APPOSITION_OFFICE = re.compile(
     rf"({_TWO_WORD_NAME_AT}),{_GAP}((?:[A-Z][\w.]*['’]s{_GAP}|the{_GAP})?[^,.;]{{0,40}}?"
@@ -94,7 +106,7 @@ _NAME_BEFORE = re.compile(rf"({_NAME_AT}(?:{_GAP}[A-Z]\.)?(?:{_GAP}(?:{_PARTICLE
 _TITLE_WORDS = frozenset(
     {"Minister", "Secretary", "President", "Chairman", "Governor", "Spokesman", "Commissioner", "Representative"}
     | {"Chancellor", "Senator", "Ambassador", "Premier", "Director", "Adviser", "Advisor", "Envoy", "Treasurer"}
-    | {"General"}  # "Secretary General Javier Perez de Cuellar", "Attorney General ..."
+    | {"General", "Captain", "Coach"}  # "Secretary General Javier Perez de Cuellar", "Attorney General ..."
 )  # fmt: skip
 # "Customs and Border Protection said": a name-shaped run that ends a longer name
 _JOINED = re.compile(r"(?:\b(?:and|of|for|&)|[&'’-])\s*$")
@@ -413,6 +425,13 @@ def find_people(
             continue  # the pattern ends with it: skip the scan
         for match in pattern.finditer(full):
             claim(match.group(1), " ".join(match.group(2).split()), match.start(1))
+    if "said" in full:
+        for match in _SAID_ROLE.finditer(full):
+            role = None if match.group(2) else " ".join(match.group(3).split())
+            claim(match.group(1), role, match.start(1), bare=False)
+    if ", who" in full:
+        for match in _WHO.finditer(full):
+            claim(match.group(1), None, match.start(1))
     for match in _ROLE_OF.finditer(full):
         group = 2 if match.group(2) else 3
         if group == 3 and _APPOSITIVE_BEFORE.search(full[max(0, match.start() - 8) : match.start()]):
