@@ -39,7 +39,12 @@ def test_seed_comes_out_exactly_right() -> None:
     assert article["language"] == "en"
     assert {t["id"] for t in article["topics"]} >= {"trade_talks"}
     assert all({"iso3", "mentions"} <= set(c) for c in article["countries"])
-    assert all({"id", "score"} <= set(t) for t in article["topics"])
+    assert all({"id", "score", "evidence"} <= set(t) for t in article["topics"])
+    families = ("places", "people", "organizations", "dyads", "events", "quotes", "amounts", "tone", "gpr", "tpu")
+    assert all(article[name] for name in families if name not in ("gpr", "tpu"))
+    assert set(families) <= set(article) and article["is_trade"] is True
+    threat = next(e for e in article["events"] if e["type"] == "tariff_action" and e["rate_pct"] == 100.0)
+    assert (threat["status"], threat["target"], threat["effective_date"]) == ("threatened", "CHN", "2025-11-01")
 
 
 def test_bad_files_are_reported_and_the_others_still_come_out(tmp_path: Path) -> None:
