@@ -117,3 +117,42 @@ def test_said_name_with_a_role_but_no_article_and_name_who() -> None:
     assert people["Jenna Park"].role == "senior grains analyst at Lakeshore Commodity Advisors"
     assert {"Marla Heinrichs", "Marcy Delgado"} <= set(people)
     assert not any(name.startswith("Captain") for name in people)
+
+
+def test_german_people_by_title_apposition_and_given_name() -> None:
+    text = (
+        "Die Regierung in Berlin hat am Montag neue Zölle angekündigt. „Das trifft uns hart“, sagte Jana Körber, "
+        "Geschäftsführerin des Verbands der Gießereien. Chefvolkswirt Lukas Brandl erwartet keine Rezession, und "
+        "Konzernchef Ola Krüger schwieg. Im Europäischen Parlament, dessen Präsident zurückhaltend blieb, gab es "
+        "Kritik. Die Robert Bosch GmbH und die Konrad-Adenauer-Stiftung äußerten sich nicht. Körber sagte später, "
+        "die Lage sei ernst."
+    )
+    people = _by_name(None, text)
+    assert set(people) == {"Jana Körber", "Lukas Brandl", "Ola Krüger"}
+    assert people["Jana Körber"].role == "Geschäftsführerin des Verbands der Gießereien"
+    assert people["Jana Körber"].mentions == 2  # "Körber sagte" joins the full name
+    assert people["Lukas Brandl"].role == "Chefvolkswirt" and people["Ola Krüger"].role == "Konzernchef"
+
+
+def test_french_and_spanish_people() -> None:
+    text = (
+        "Le président Emmanuel Macron a reçu lundi la ministre Sophie Lemaire. Selon Éric Dupuis, économiste "
+        "chez Banque Atlantique, les droits de douane vont augmenter. La Banque de France est prudente."
+    )
+    people = _by_name(None, text)
+    assert {"Emmanuel Macron", "Sophie Lemaire", "Éric Dupuis"} == set(people)
+    assert people["Éric Dupuis"].role == "économiste chez Banque Atlantique"
+    text = (
+        "La ministra María José Herrero viajó a Pekín con la delegación. Según Javier Gómez Ruiz, analista de "
+        "Banco del Sur, las exportaciones caerán. La Comisión Europea no respondió."
+    )
+    assert set(_by_name(None, text)) == {"María José Herrero", "Javier Gómez Ruiz"}
+
+
+def test_language_is_told_by_function_words() -> None:
+    from tradewire.enrich.people import text_language
+
+    assert text_language("Die Regierung hat sich mit der Opposition auf einen Kompromiss geeinigt.") == "de"
+    assert text_language("Le gouvernement a présenté les mesures dans un projet de loi sur les douanes.") == "fr"
+    assert text_language("El Gobierno presentó las medidas para los exportadores del sector.") == "es"
+    assert text_language("The government and the opposition agreed on a compromise of sorts.") == "en"

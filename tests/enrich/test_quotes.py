@@ -92,3 +92,45 @@ def test_seed_quotes_are_attributed_to_named_people() -> None:
     assert quotes["We’ll make a deal on, I t"] == "Donald Trump"
     assert quotes["not sustainable"] == "Donald Trump"
     assert "framework" not in quotes  # a quoted single term
+
+
+def test_german_quotes_after_before_and_continued() -> None:
+    text = (
+        "Die Regierung in Berlin hat am Montag neue Zölle angekündigt. „Das trifft uns hart“, sagte Jana Körber, "
+        "Geschäftsführerin des Verbands. „Wir werden Aufträge verlieren.“ Zugleich räumte sie ein, die Lage sei "
+        "„nicht hoffnungslos“. Dazu sagte Lukas Brandl: »Die Nachfrage bleibt stabil.« Laut Brandl ist das "
+        "„kein Grund zur Panik“. „Abwarten“, so Brandl."
+    )
+    assert _said(text, "Jana Körber", "Lukas Brandl") == [
+        ("Das trifft uns hart", "Jana Körber", "sagte"),
+        ("Wir werden Aufträge verlieren.", "Jana Körber", None),  # the same voice goes on
+        ("nicht hoffnungslos", "Jana Körber", "räumte"),  # "räumte sie ein": the subject after the verb
+        ("Die Nachfrage bleibt stabil.", "Lukas Brandl", "sagte"),
+        ("kein Grund zur Panik", "Lukas Brandl", "Laut"),
+        ("Abwarten", "Lukas Brandl", "so"),
+    ]
+
+
+def test_french_and_spanish_quotes() -> None:
+    text = (
+        "Le gouvernement a présenté les mesures lundi. « Nous devons agir vite », a déclaré Jean-Luc Perrin, "
+        "directeur de la fédération. « La situation est grave », a-t-il ajouté. Selon Éric Dupuis, les droits "
+        "sont « un vrai danger pour les exportateurs »."
+    )
+    quotes = find_quotes(text, [_person("Jean-Luc Perrin", text), _person("Éric Dupuis", text)])
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("Nous devons agir vite", "Jean-Luc Perrin"),
+        ("La situation est grave", "Jean-Luc Perrin"),
+        ("un vrai danger pour les exportateurs", "Éric Dupuis"),
+    ]
+    assert text[quotes[0].start : quotes[0].end] == "Nous devons agir vite"  # inside the guillemets' spaces
+    text = (
+        "La ministra María Herrero viajó a Pekín con la delegación. «Es un paso importante para las empresas», "
+        "dijo Herrero. «No habrá más retrasos», añadió. Según Javier Gómez, las exportaciones sufrirán "
+        '"un golpe muy duro este año".'
+    )
+    assert _said(text, "María Herrero", "Javier Gómez") == [
+        ("Es un paso importante para las empresas", "María Herrero", "dijo"),
+        ("No habrá más retrasos", "María Herrero", "añadió"),  # the subject left out: the person named last
+        ("un golpe muy duro este año", "Javier Gómez", "Según"),
+    ]

@@ -11,6 +11,11 @@ line and hold particles ("Barend du Plessis"). A headline's quoted speaker ("TRE
 SAYS", "Miyazawa says ...", "... - Poehl") is taken as a surname unless it is a country, a known
 organisation, a group word, an acronym, or the body shows it is not a person. One person, one
 entry: later surname-only mentions join the full name. The article's authors are left out.
+
+German, French and Spanish text (told by a few function words, text_language()) gets its own scan:
+a name after a title or role ("Chefvolkswirt Tobias Rehn", "la ministre Sophie Primas"), before a
+role apposition ("Ulrike Stamm, Geschäftsführerin des ..."), or whose first word is a common given
+name (config/first_names.yaml), since German capitalises every noun.
 """
 
 from __future__ import annotations
@@ -190,6 +195,79 @@ _COMPANY_SHAPED = re.compile(r"(?:corp|bank|tronics|tech|soft|systems|air|tel|co
 # an organisation suffix after a headline word in the text: "Chrysler Corp", not the person Chrysler
 _ORG_SUFFIX = r"(?:Corp|Inc|Co|Ltd|Plc|PLC|AG|SA|NV|Group|Bank|Airlines|Motors|Industries|International|Holdings)\b"
 
+# German, French and Spanish text. German capitalises every noun, so a capitalised pair is no name by itself:
+# these scans take a name after a title or role ("Chefvolkswirt Tobias Rehn", "la ministre Sophie Primas"),
+# before an apposition that names a role ("Ulrike Stamm, Geschäftsführerin des ..."), or when its first word is
+# a common given name (config/first_names.yaml). They run only on text whose function words say it is in one of
+# these languages, so English text pays one short scan.
+_LANGUAGE_WORDS = {
+    "en": "the and of to is was that for with",
+    "de": "und der die das nicht mit sich ist den dem auf ein eine im von für wird",
+    "fr": "le les des une est dans pour qui sur aux du pas été avec et à au ont cette sont",
+    "es": "los las del una para por con el su al como más fue y lo ha sus ante tras",
+}
+_WORD_LANGUAGE = {w: lang for lang, words in _LANGUAGE_WORDS.items() for w in words.split()}
+_FUNCTION_WORD = re.compile(rf"(?<![\w-])(?:{'|'.join(sorted(_WORD_LANGUAGE, key=len, reverse=True))})(?![\w-])")
+_UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĪĮİŁĹĽŃŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŸŹŻŽ"
+_LO = "a-zß-öø-ÿāăąćčďđēėęěğīįıłĺľńňōőœŕřśşšţťūůűųźżž"
+_F_WORD = rf"[{_UP}][{_LO}]+(?:['’][{_UP}][{_LO}]+)?(?:-[{_UP}][{_LO}]+)?"
+_F_GAP = r"[ \t\u00a0]+"
+_F_PARTICLE = r"(?:(?:von|van)(?: der| den| dem)?|de(?: la| los| las)?|del|della|di|da|do|dos|du|zu|le|la|ten|ter)"
+_F_NAME = rf"{_F_WORD}(?:{_F_GAP}(?:{_F_PARTICLE}{_F_GAP})?{_F_WORD}){{0,3}}"
+# German roles as the ends of compounds: "Bundeswirtschaftsministerin", "Chefvolkswirt", "EU-Kommissionspräsidentin"
+_DE_STEMS = (
+    "kanzler|minister|präsident|chef|volkswirt|ökonom|direktor|analyst|leiter|sprecher|kommissar|beauftragte|"
+    "vorsitzende|berater|botschafter|gouverneur|geschäftsführer|vorstand|gründer|expert|professor|sekretär|senator|"
+    "abgeordnete|bürgermeister|manager|stratege|strategin|referent|unternehmer|politiker|händler|forscher|"
+    "vertreter|inhaber|eigentümer|landwirt|bauer|diplomat|general|richter|anwalt|anwältin|ökonomin"
+)
+_DE_ROLE = rf"(?<![\w-])(?=[{_UP}])[\w-]*?(?i:{_DE_STEMS})(?:in|innen|e|en|er|r|n)?(?![\w-])|Herrn?|Frau|Dr\.|Prof\."
+_FR_ROLE = (
+    r"(?<![\w-])(?i:président|présidente|ministre|porte-parole|économiste|analyste|directeur|directrice|secrétaire|"
+    r"commissaire|chancelier|chancelière|patron|patronne|professeur|professeure|député|députée|sénateur|sénatrice|"
+    r"ambassadeur|ambassadrice|gouverneur|PDG|dirigeant|dirigeante|fondateur|fondatrice|responsable|chef|cheffe|"
+    r"maire|stratégiste|négociateur|négociatrice|conseiller|conseillère|chercheur|chercheuse|avocat|avocate)"
+    r"(?:[ \u00a0](?:général|générale|délégué|déléguée|adjoint|adjointe|exécutif|exécutive|en chef))?(?![\w-])|"
+    r"M\.|Mme|Me"
+)
+_ES_ROLE = (
+    r"(?<![\w-])(?i:presidente|presidenta|ministro|ministra|portavoz|economista|analista|director|directora|"
+    r"secretario|secretaria|comisario|comisaria|canciller|jefe|jefa|gobernador|gobernadora|embajador|embajadora|"
+    r"profesor|profesora|consejero delegado|consejera delegada|diputado|diputada|senador|senadora|alcalde|"
+    r"alcaldesa|fundador|fundadora|vocero|vocera|responsable|estratega|negociador|negociadora|investigador|"
+    r"investigadora|gerente|asesor|asesora)(?:[ \u00a0](?:general|ejecutivo|ejecutiva|adjunto|adjunta))?(?![\w-])|"
+    r"[Dd]on|[Dd]oña|Sr\.|Sra\."
+)
+_F_ROLES = {"de": _DE_ROLE, "fr": _FR_ROLE, "es": _ES_ROLE}
+# "Bundeskanzler Friedrich Merz", "Herr Brenner", "le président Emmanuel Macron", "la ministra Ana Pérez"
+_F_TITLED = {
+    lang: re.compile(rf"({role})(?:{_F_GAP}(?:Dr\.|Prof\.))*{_F_GAP}({_F_NAME})(?![\w-])")
+    for lang, role in _F_ROLES.items()
+}
+# "Sabine Rothmund, Chefvolkswirtin der Hanseatischen Privatbank", "Ana Pérez, directora de ..."
+_F_APPOSITION = {
+    lang: re.compile(
+        rf"(?<![\w-])({_F_NAME}),{_F_GAP}((?:[^,.;:()\n]{{0,40}}?)(?:{role})[^,.;:()\n]{{0,90}}?)(?=[,.;:()\n]|$)"
+    )
+    for lang, role in _F_ROLES.items()
+}
+# a capitalised word before another one: where a given name may start
+_F_FIRST = re.compile(rf"(?<![\w-])[{_UP}][{_LO}]+(?:-[{_UP}][{_LO}]+)?(?={_F_GAP}[{_UP}])")
+_F_NAME_AT = re.compile(_F_NAME)
+# what ends a German common noun, not a surname ("Erleichterung", "Wirtschaft", "Kommission")
+_NOUN_ENDINGS = ("ung", "heit", "keit", "schaft", "tion", "ität", "ismus", "nahme", "straße", "platz", "ministerium")
+# a company or foundation named after a person: "Robert Bosch GmbH", "Konrad-Adenauer-Stiftung"
+_NAMED_BODY = re.compile(r"[ \t\u00a0]*(?:[&-]|(?:GmbH|AG|SE|KG|Stiftung|Gruppe|Holding|Institut|SA|SAS|Group)\b)")
+_ADJECTIVE_ENDINGS = ("ischen", "ische", "ischer", "isches", "lichen", "liche", "licher", "ischem")
+# capitalised words that open a sentence or phrase before a name ("Laut Sabine Rothmund, ...")
+_F_LEAD = frozenset(
+    {"Laut", "Auch", "Dazu", "Zudem", "Aber", "Und", "Wie", "Als", "Nach", "Bei", "Für", "Selon", "Pour", "Según"}
+    | {"Pero", "Y", "Et", "Mais", "Ainsi", "Para", "Con", "Por", "Avec", "Chez", "Sur", "Dès", "Im", "Am", "Vor"}
+)  # fmt: skip
+_HONORIFICS = frozenset(
+    {"Herr", "Her", "Frau", "Dr", "Prof", "M", "Mme", "Me", "Don", "don", "Doña", "doña", "Sr", "Sra"}
+)
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -365,6 +443,95 @@ def _headline_people(
         claim(surname, None, start, True)
 
 
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """Common given names in German, French, Spanish and English (config/first_names.yaml)."""
+    data = yaml.safe_load((CONFIG_DIR / "first_names.yaml").read_text(encoding="utf-8"))
+    return frozenset(word for words in data.values() for word in str(words).split())
+
+
+def text_language(text: str) -> str:
+    """ "de", "fr", "es" or "en" from a few function words near the start; English when unsure."""
+    head = text[:1500].lower()
+    if head.count(" the ") + head.count(" of ") + head.count(" and ") >= 6:
+        return "en"  # the common case, decided in microseconds
+    sample = f" {' '.join(text[:3000].lower().split())} "
+    scores = {lang: sum(sample.count(f" {w} ") for w in words.split()) for lang, words in _LANGUAGE_WORDS.items()}
+    best = max(("de", "fr", "es"), key=lambda lang: scores[lang])
+    enough = scores[best] >= 3 or (scores[best] == 2 and not scores["en"])  # short texts: two and no English
+    return best if enough and scores[best] > scores["en"] else "en"
+
+
+def _given(word: str) -> bool:
+    names = first_names()
+    return word in names or word.split("-")[0] in names
+
+
+def _plain(tokens: list[str], language: str) -> bool:
+    """Whether name-shaped words may be a name: no function word, and in German no common noun's ending."""
+    for token in tokens:
+        if token.casefold() in _WORD_LANGUAGE or token in _NOT_NAMES or token in _NOT_LAST:
+            return False
+        if language == "de" and token[:1].isupper() and token.endswith(_NOUN_ENDINGS + _ADJECTIVE_ENDINGS):
+            return False
+    return True
+
+
+def _trim(tokens: list[str], language: str) -> list[str]:
+    """The name in a capitalised run: from its given name (if any), through particles to one surname; German
+    takes a second given name ("Karl Otto Pöhl"), French and Spanish up to three words ("Pedro Sánchez Pérez")."""
+    start = next((i for i, t in enumerate(tokens[:-1]) if _given(t)), None)
+    if start is None:
+        while len(tokens) > 1 and (tokens[0].casefold() in _WORD_LANGUAGE or tokens[0] in _F_LEAD):
+            tokens = tokens[1:]
+    else:
+        tokens = tokens[start:]
+    kept, words = tokens[:1], 1
+    for token in tokens[1:]:
+        kept.append(token)
+        if token[:1].isupper():
+            words += 1
+            if language == "de" and not _given(token):
+                break
+            if words >= 3:
+                break
+    while kept and not kept[-1][:1].isupper():
+        kept.pop()
+    return kept
+
+
+def _foreign_people(
+    text: str, language: str, index: ActorIndex, claim: Callable[[str, str | None, int, bool], None]
+) -> None:
+    """People in German, French or Spanish text: after a title, before a role apposition, or by a given name."""
+
+    def take(tokens: list[str], role: str | None, at: int, cue: bool) -> None:
+        if len(tokens) == 1 or (cue and tokens[0] in index.by_surname and not _given(tokens[0])):
+            # "Präsident Trump Zölle ...": a known surname, not the noun after it
+            claim(tokens[0], role, text.find(tokens[0], at), False)
+        elif _given(tokens[0]) or (cue and _plain(tokens, language)):
+            claim(" ".join(tokens), role, text.find(tokens[0], at), False)
+
+    for match in _F_TITLED[language].finditer(text):
+        role = match.group(1)
+        tokens = _trim(match.group(2).split(), language)
+        take(tokens, None if role.rstrip(".n") in _HONORIFICS else role, match.start(2), True)
+    for match in _F_APPOSITION[language].finditer(text):
+        tokens = _trim(match.group(1).split(), language)
+        take(tokens, " ".join(match.group(2).split()), match.start(1), len(tokens) == 2)
+    end = 0
+    for match in _F_FIRST.finditer(text):
+        if match.start() < end or not _given(match.group()):
+            continue  # "José" inside "María José Pérez" is no name of its own
+        name = _F_NAME_AT.match(text, match.start())
+        if name is None:
+            continue
+        tokens = _trim(name.group().split(), language)
+        end = text.find(tokens[-1], match.start()) + len(tokens[-1])
+        if len(tokens) > 1 and _plain(tokens[1:], language) and not _NAMED_BODY.match(text, end):
+            claim(" ".join(tokens), None, match.start(), False)
+
+
 def find_people(
     title: str | None, text: str, published: date | None = None, authors: list[str] | tuple[str, ...] = ()
 ) -> list[PersonMention]:
@@ -451,6 +618,9 @@ def find_people(
         # companies "say" too ("Rank Xerox said"): a person has an initial, or is "he" or "she" right after
         if _INITIAL.search(name) or _PRONOUN.search(after):
             claim(name, None, before_verb.start(1))
+    language = text_language(full)
+    if language != "en":
+        _foreign_people(full, language, index, claim)
     if head:
         _headline_people(head, text, people, claim)
     # later bare surnames of people already found count as mentions of them

@@ -10,6 +10,11 @@ into the text): a mention inside the phrase, else the full name or surname writt
 is the person mentioned last before the quote (outside quotes). An organisation or spokesman ("the
 ministry", "a spokesperson for the ministry") is kept as written.
 
+German, French and Spanish text (people.text_language) also has „...“, »...«, « ... » and ‚...‘
+quotes and its own attributions: „...“, sagte Merz / so Merz; « ... », a-t-il déclaré / selon X;
+«...», dijo (the subject left out: the person named last) / según X; "Dazu sagte X:" and
+"räumte er ein" put the subject after the verb.
+
 Left out: quoted single words, short spans with no speech verb near (scare quotes), and titles of
 films, books and the like (a title cue right before, or Title Case with no attribution).
 """
@@ -21,6 +26,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from tradewire.enrich.people import text_language
 from tradewire.enrich.sentences import Sentence, sentence_at, split_sentences
 
 _VERBS = (
@@ -41,8 +47,12 @@ _STOP = (
     r"in|on|at|during|after|before|when|while|to|from|via|last|this|earlier|late|told|who|that|and|as|but|"
     r"adding|saying|noting|yesterday|today|because|since|if|though|although"
 )
-_PHRASE_CHARS = r"[^,;:.!?“”\"()\n]"  # abbreviation dots are masked before matching (Mr. -> Mr_)
-_QUOTE = re.compile(r"„([^„“”\n]*)[“”]|“([^“”\n]*)(”|(?=\n)|\Z)|\"([^\"\n]+)\"")  # „German“ first: its “ closes
+_PHRASE_CHARS = r"[^,;:.!?“”\"()\n„»«‚‘]"  # abbreviation dots are masked before matching (Mr. -> Mr_)
+# „German“ first: its “ closes. »German«, « French » and «Spanish» guillemets, ‚German single‘ quotes
+_QUOTE = re.compile(
+    r"„(?P<de>[^„“”\n]*)[“”]|“(?P<en>[^“”\n]*)(?P<close>”|(?=\n)|\Z)|\"(?P<st>[^\"\n]+)\"|"
+    r"»(?P<gr>[^»«\n]*)«|«(?P<fr>[^«»\n]*)»|‚(?P<sg>[^‚‘\n]*)‘"
+)
 _ABBREVIATION_DOT = re.compile(r"\b(Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|Sgt|St|Jr|Sr|[A-Z])\.")
 # “...,” the ministry said | “...,” he told reporters
 _AFTER_SPEAKER_VERB = re.compile(rf"\s*(?P<sp>{_PHRASE_CHARS}{{1,80}}?)\s+(?P<verb>{_VERBS})\b")
@@ -59,7 +69,7 @@ _BOUNDARY = re.compile(r"[,;:.!?“”\"\n]|\b(?:and|but|that|while|when|after|a
 _TAIL = re.compile(r"(?:\s+[^\s,;:.!?“”\"()]+){0,6}\s*[:,]?\s*")  # "told reporters in Ottawa:" before a quote
 _NEAR = re.compile(rf"\b(?:{_NEAR_VERBS})\b")
 _TRAILING_CONJUNCTION = re.compile(r"(?:^|\s)(?:and|but|or|then)$")
-_CONTINUES = re.compile(r"[^“”\"\n.!?]{0,60}?,\s*(?=[“\"])")  # after a split quote's attribution: , “
+_CONTINUES = re.compile(r"[^“”\"\n.!?„»«]{0,60}?,\s*(?=[“\"„»«])")  # after a split quote's attribution: , “
 _TITLE_CUE = re.compile(
     r"\b(?:film|movie|documentary|book|novel|memoir|song|album|show|series|play|programme|program|titled|entitled|"
     r"dubbed|so-called|called|known as|named|termed|nicknamed|headlined|slogan|hashtag|motto|term|phrase|word|"
@@ -79,7 +89,7 @@ _INTRODUCED = re.compile(
     r"director|managing|president|senior|executive|founder|owner|chair|manager|analyst|economist)\b)",
     re.MULTILINE,
 )
-_PRONOUNS = frozenset({"he", "she"})
+_PRONOUNS = frozenset({"he", "she", "er", "sie", "il", "elle", "él", "ella"})
 _PRONOUN_REACH = 600  # characters back in which "he"/"she" looks for a person
 _KEEP_AS_WRITTEN = frozenset({"i", "we", "they", "it", "you"})
 _LEADING = re.compile(r"^(?:and|but|so|yet|then|also|however|meanwhile)\b\s*", re.IGNORECASE)
@@ -168,15 +178,142 @@ _TITLE_WORDS = frozenset(
 )
 
 
-def _speaker_like(phrase: str, strict: bool = True) -> bool:
+_CLAUSE_WORDS_DE_FR_ES = (
+    "ist sind war waren hat haben hatte wird werden würde nicht dass es sei seien man "
+    "est sont était ont avait pas ne n' que "
+    "es son era han había fue no se"
+)
+_FOREIGN_CLAUSE_WORDS = frozenset(_CLAUSE_WORDS_DE_FR_ES.split())
+_FOREIGN_FIRST_WORDS = frozenset(
+    {"er", "sie", "der", "die", "das", "ein", "eine", "il", "elle", "le", "la", "les", "un", "une", "él", "ella"}
+    | {"el", "los", "las", "una"}
+)  # fmt: skip
+
+
+def _stops(words: str) -> str:
+    return rf"(?=\s*[,;:.!?()“”\"„»«\n]|\s*$|\s+(?:{words})\b)"
+
+
+def _after(verbs: str, stops: str) -> re.Pattern[str]:
+    """“...”, <verb> <speaker>: the inverted order German, French and Spanish put after a quote."""
+    return re.compile(rf"\s*,?\s*(?P<verb>{verbs})\s+(?P<sp>{_PHRASE_CHARS}{{1,80}}?){_stops(stops)}")
+
+
+_DE_VERBS = (
+    r"sagte|sagten|sagt|erklärte|erklärten|erklärt|betonte|betont|warnte|warnt|meinte|meint|ergänzte|ergänzt|"
+    r"fügte|kritisierte|kritisiert|forderte|fordert|schrieb|schreibt|bestätigte|bestätigt|unterstrich|mahnte|"
+    r"mahnt|versicherte|versichert|räumte|teilte|bekräftigte|argumentierte|beklagte|beklagt|lobte|urteilte|"
+    r"befand|kündigte|berichtete|berichtet|erläuterte|erläutert|zitiert|glaubt|glaubte|erwartet|erwartete"
+)
+_DE_STOPS = (
+    r"in|im|am|an|auf|bei|beim|vor|nach|mit|zu|zum|zur|gegenüber|während|seit|für|dem|den|heute|gestern|laut|und|"
+    r"über|bereits|zuletzt|damals|ebenfalls|kürzlich|dazu|dabei|jedoch|aber|ist|sind|war|hat|haben|wird|werden|"
+    r"sei|seien|habe|gibt|gebe|liegt|bleibt|steht|könne|müsse|solle|dürfte"
+)
+_FR_PARTICIPLES = (
+    r"déclaré|dit|affirmé|estimé|souligné|expliqué|ajouté|averti|indiqué|précisé|assuré|jugé|insisté|martelé|"
+    r"prévenu|confié|commenté|résumé|reconnu|lancé|écrit|annoncé|rappelé|promis|observé|noté|fait valoir"
+)
+_FR_VERBS = (
+    rf"a (?:{_FR_PARTICIPLES})|avait (?:{_FR_PARTICIPLES})|déclare|dit|affirme|estime|souligne|explique|ajoute|"
+    r"avertit|indique|précise|assure|juge|insiste|martèle|prévient|confie|commente|résume|reconnaît|note|observe|"
+    r"rappelle|déclara|affirma|ajouta|expliqua"
+)
+_FR_STOPS = (
+    r"à|au|aux|en|dans|lors|devant|pendant|après|avant|sur|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
+    r"hier|ce|cette|et|qui|mais|est|sont|va|sera|serait|reste|a|ont"
+)
+_ES_VERBS = (
+    r"dijo|afirmó|señaló|explicó|añadió|aseguró|indicó|declaró|advirtió|subrayó|destacó|sostuvo|agregó|comentó|"
+    r"apuntó|precisó|insistió|manifestó|expresó|reconoció|escribió|anunció|dice|afirma|señala|explica|asegura|"
+    r"añade|indica|advierte|sostiene|agrega|destaca|subraya|comenta|apunta"
+)
+_ES_STOPS = (
+    r"a|al|en|durante|ante|tras|desde|este|esta|ayer|hoy|y|que|lunes|martes|miércoles|jueves|viernes|sábado|"
+    r"domingo|pero|mientras|antes|después|es|son|será|sería|está|están|ha|han"
+)
+
+
+@dataclass(frozen=True)
+class _Tongue:
+    """How one language attributes quotes: after the quote, before it, and earlier in its sentence."""
+
+    after: tuple[re.Pattern[str], ...]  # right after the closing mark
+    speech: re.Pattern[str]  # verbs whose subject speaks the quote that follows
+    near: re.Pattern[str]  # verbs that introduce a partial quote later in the sentence
+    according: re.Pattern[str] | None = None  # "laut Brenner", "selon X", "según X", "Brenner zufolge"
+    verb_first: re.Pattern[str] | None = None  # "Dazu sagte Merz: „...“": the subject after the verb
+    clause_words: frozenset[str] = _CLAUSE_WORDS
+    first_words: frozenset[str] = _FIRST_WORDS
+    prepositions: frozenset[str] = frozenset({"according to"})  # attributions that may follow a full sentence
+
+
+def _foreign(verbs: str, stops: str, according: str, extra_after: tuple[re.Pattern[str], ...] = ()) -> _Tongue:
+    return _Tongue(
+        after=(*extra_after, _after(rf"{verbs}|{according.split('|')[0]}", stops)),
+        speech=re.compile(rf"(?<![\w-])(?:{verbs})(?![\w-])"),
+        near=re.compile(rf"(?<![\w-])(?:{verbs})(?![\w-])"),
+        according=re.compile(rf"(?<![\w-])(?i:{according})\s+(?P<sp>{_PHRASE_CHARS}{{1,60}}?){_stops(stops)}"),
+        verb_first=re.compile(rf"(?<![\w-])(?P<verb>{verbs})\s+(?P<sp>{_PHRASE_CHARS}{{1,60}}?)\s*:\s*$"),
+        clause_words=_CLAUSE_WORDS | _FOREIGN_CLAUSE_WORDS,
+        first_words=_FIRST_WORDS | _FOREIGN_FIRST_WORDS,
+        prepositions=frozenset(according.split("|")) | {"so"},
+    )
+
+
+_ENGLISH = _Tongue((_AFTER_SPEAKER_VERB, _AFTER_VERB_SPEAKER, _AFTER_ACCORDING), _SPEECH, _NEAR)
+_TONGUES = {
+    # „...“, so Brenner. | „...“, sagte Bundeskanzler Friedrich Merz. | laut Brenner ... „...“
+    "de": _foreign(_DE_VERBS + "|so", _DE_STOPS, r"laut|nach Angaben von|nach Angaben des|nach Angaben der"),
+    # « ... », a-t-il déclaré | « ... », estime-t-elle | « ... », a déclaré X | selon X
+    "fr": _foreign(
+        _FR_VERBS,
+        _FR_STOPS,
+        "selon",
+        (
+            re.compile(r"\s*,?\s*(?:a|avait)-t-(?P<sp>il|elle)\s+(?P<verb>\w+)"),
+            re.compile(r"\s*,?\s*(?P<verb>\w+)-(?:t-)?(?P<sp>il|elle)\b"),
+        ),
+    ),
+    # «...», dijo la ministra | «...», dijo. (the subject left out: the person named last) | según X
+    "es": _foreign(
+        _ES_VERBS,
+        _ES_STOPS,
+        "según",
+        (re.compile(rf"\s*,?\s*(?P<verb>{_ES_VERBS})(?P<sp>){_stops(_ES_STOPS)}"),),
+    ),
+}
+_FOREIGN_MARKS = frozenset("„»«‚")
+# "er räumte ein" / "räumte er ein": German puts the subject after the verb when something else opens the clause
+_PRONOUN_AFTER_VERB = re.compile(r"\s+(?P<sp>er|sie|il|elle|él|ella)\b")
+# a sentence end the shared splitter does not see: before „ » « or a capital with an accent ("Ökonomen")
+_FOREIGN_CUT = re.compile(r"[.!?][\"”“’‘)»«]*(?=[^\S\n]+[„»«‚\"“(]?[A-Z0-9ÀÁÂÄÇÉÈÊÍÓÔÖÚÜÑŠŽČŁŚ])")
+_NOT_AN_END = re.compile(r"(?:\b[A-Z]|\d|\b(?:Dr|Prof|Nr|Mio|Mrd|bzw|ca|St|vgl|Hr|Fr|etc|Sr|Sra|Mme|[a-z]\.[a-z]))$")
+
+
+def _refined(text: str, sentences: list[Sentence]) -> list[Sentence]:
+    """The sentences, also cut where German, French or Spanish quotes open the next one."""
+    out: list[Sentence] = []
+    for sentence in sentences:
+        start = sentence.start
+        for cut in _FOREIGN_CUT.finditer(text, sentence.start, sentence.end):
+            if _NOT_AN_END.search(text, start, cut.start()):
+                continue  # "am 1. Dezember", "Prof. Dr. Hans Müller": no sentence end
+            out.append(Sentence(start, cut.end(), text[start : cut.end()]))
+            start = cut.end() + len(text[cut.end() : sentence.end]) - len(text[cut.end() : sentence.end].lstrip())
+        out.append(Sentence(start, sentence.end, text[start : sentence.end]))
+    return out
+
+
+def _speaker_like(phrase: str, strict: bool = True, tongue: _Tongue = _ENGLISH) -> bool:
     """A phrase that can name who speaks: a name, a pronoun or a noun phrase, not a clause ("the talks were")."""
     words = _LEADING.sub("", phrase.strip()).split()
-    if not words or any(w.lower() in _CLAUSE_WORDS for w in words):
+    if not words or any(w.lower() in tongue.clause_words for w in words):
         return False
     if words[-1].lower() in {"and", "or", "but", "of", "for", "in", "at", "with", "to"}:
         return False
     # right after a quote ("...,” said head coach Duncan Reid) any noun phrase will do
-    return not strict or words[0][:1].isupper() or words[0].lower() in _FIRST_WORDS
+    return not strict or words[0][:1].isupper() or words[0].lower() in tongue.first_words
 
 
 @dataclass(frozen=True)
@@ -198,7 +335,8 @@ class Quote:
 
 @dataclass
 class _Span:
-    start: int  # inner text, without the marks
+    open: int  # the opening mark
+    start: int  # inner text, without the marks (nor the spaces inside guillemets)
     end: int
     close: int  # just after the closing mark (== end when unclosed)
     closed: bool
@@ -216,9 +354,13 @@ class _Attribution:
 def _spans(masked: str) -> list[_Span]:
     spans: list[_Span] = []
     for match in _QUOTE.finditer(masked):
-        group = next(g for g in (1, 2, 4) if match.group(g) is not None)
-        closed = match.group(3) != "" if group == 2 else True
-        spans.append(_Span(match.start(group), match.end(group), match.end(), closed))
+        group = next(g for g in ("de", "en", "st", "gr", "fr", "sg") if match.group(g) is not None)
+        closed = match.group("close") != "" if group == "en" else True
+        start, end = match.start(group), match.end(group)
+        if group in {"gr", "fr"}:  # « ... »: French sets the marks off with (narrow) spaces
+            inner = match.group(group)
+            start, end = start + len(inner) - len(inner.lstrip()), end - len(inner) + len(inner.rstrip())
+        spans.append(_Span(match.start(), start, end, match.end(), closed))
     return spans
 
 
@@ -290,14 +432,16 @@ class _People:
         return best
 
 
-def _attribution_after(masked: str, span: _Span, quote_text: str) -> _Attribution | None:
+def _attribution_after(masked: str, span: _Span, quote_text: str, tongue: _Tongue = _ENGLISH) -> _Attribution | None:
     pos = span.close
     sentence_final = quote_text.rstrip().endswith(".")
-    for pattern in (_AFTER_SPEAKER_VERB, _AFTER_VERB_SPEAKER, _AFTER_ACCORDING):
+    for pattern in tongue.after:
         match = pattern.match(masked, pos)
-        if not match or _words(match.group("sp")) > 8 or not _speaker_like(match.group("sp"), strict=False):
+        if match and match.group("sp") == "":  # «...», dijo.: the subject left out
+            return _Attribution("", match.start("sp"), match.start("sp"), match.group("verb"), True)
+        if not match or _words(match.group("sp")) > 8 or not _speaker_like(match.group("sp"), False, tongue):
             continue
-        if sentence_final and pattern is not _AFTER_ACCORDING:
+        if sentence_final and match.group("verb") not in tongue.prepositions:
             # “... .” Then a new sentence: only a short "Bessent said." closes onto the quote
             following = masked[match.end() : match.end() + 1]
             if _words(match.group("sp")) > 4 or following not in {".", ",", ""}:
@@ -306,7 +450,7 @@ def _attribution_after(masked: str, span: _Span, quote_text: str) -> _Attributio
     return None
 
 
-def _clause_before(masked: str, floor: int, end: int) -> tuple[int, str] | None:
+def _clause_before(masked: str, floor: int, end: int, tongue: _Tongue = _ENGLISH) -> tuple[int, str] | None:
     """The clause that ends at `end` (from the last boundary after `floor`), if it is a short speaker-like phrase."""
     start = floor
     for boundary in _BOUNDARY.finditer(masked, floor, end):
@@ -315,26 +459,34 @@ def _clause_before(masked: str, floor: int, end: int) -> tuple[int, str] | None:
     stripped = phrase.lstrip()
     start += len(phrase) - len(stripped)
     phrase = stripped.rstrip()
-    if not phrase or len(phrase) > 80 or _words(phrase) > 8 or not _speaker_like(phrase):
+    if not phrase or len(phrase) > 80 or _words(phrase) > 8 or not _speaker_like(phrase, True, tongue):
         return None
     return start, phrase
 
 
-def _attribution_before(masked: str, span: _Span, sentence: Sentence | None) -> _Attribution | None:
-    opening = span.start - 1
+def _attribution_before(
+    masked: str, span: _Span, sentence: Sentence | None, tongue: _Tongue = _ENGLISH
+) -> _Attribution | None:
+    opening = span.open
     floor = max(sentence.start if sentence else 0, opening - 200)
+    if tongue.verb_first is not None:
+        inverted = tongue.verb_first.search(masked, floor, opening)
+        if inverted and _speaker_like(inverted.group("sp"), True, tongue):
+            return _Attribution(inverted.group("sp"), inverted.start("sp"), inverted.end("sp"), inverted["verb"], True)
     verb = None
-    for verb in _SPEECH.finditer(masked, floor, opening):  # noqa: B007  # the last one is wanted
+    for verb in tongue.speech.finditer(masked, floor, opening):  # noqa: B007  # the last one is wanted
         pass
     if verb is None or not _TAIL.fullmatch(masked, verb.end(), opening):
         return None
-    clause = _clause_before(masked, floor, verb.start())
+    clause = _clause_before(masked, floor, verb.start(), tongue)
     if clause is None:
         return None
     return _Attribution(clause[1], clause[0], clause[0] + len(clause[1]), verb.group(), True)
 
 
-def _attribution_in_sentence(masked: str, span: _Span, sentence: Sentence | None) -> _Attribution | None:
+def _attribution_in_sentence(
+    masked: str, span: _Span, sentence: Sentence | None, tongue: _Tongue = _ENGLISH
+) -> _Attribution | None:
     """The nearest speech verb earlier in the sentence whose subject reads as a speaker.
 
     With none, the last speech verb and no phrase: the speaker is then the person named last in the
@@ -342,10 +494,19 @@ def _attribution_in_sentence(masked: str, span: _Span, sentence: Sentence | None
     """
     if sentence is None:
         return None
-    verbs = [v for v in _NEAR.finditer(masked, sentence.start, span.start - 1) if v.group() != "according to"]
+    if tongue.according is not None:  # "Laut Brenner ist das „kein Grund zur Panik“"
+        for match in tongue.according.finditer(masked, sentence.start, span.open):
+            if _speaker_like(match.group("sp"), False, tongue):
+                return _Attribution(
+                    match.group("sp"), match.start("sp"), match.end("sp"), match.group().split()[0], False
+                )
+    verbs = [v for v in tongue.near.finditer(masked, sentence.start, span.open) if v.group() != "according to"]
     for verb in reversed(verbs):
+        pronoun = _PRONOUN_AFTER_VERB.match(masked, verb.end()) if tongue is not _ENGLISH else None
+        if pronoun is not None:  # "Zugleich räumte er ein, dass ... „...“"
+            return _Attribution(pronoun["sp"], pronoun.start("sp"), pronoun.end("sp"), verb.group(), False)
         before = _TRAILING_CONJUNCTION.sub("", masked[sentence.start : verb.start()].rstrip())
-        clause = _clause_before(masked, sentence.start, sentence.start + len(before))
+        clause = _clause_before(masked, sentence.start, sentence.start + len(before), tongue)
         if clause is not None:
             return _Attribution(clause[1], clause[0], clause[0] + len(clause[1]), verb.group(), False)
     if not verbs:
@@ -353,9 +514,11 @@ def _attribution_in_sentence(masked: str, span: _Span, sentence: Sentence | None
     return _Attribution("", verbs[-1].start(), verbs[-1].start(), verbs[-1].group(), False)
 
 
-def _is_title(quote_text: str, before: str) -> bool:
+def _is_title(quote_text: str, before: str, capitalised_nouns: bool = False) -> bool:
     if _TITLE_CUE.search(before):
         return True
+    if capitalised_nouns:  # German capitalises every noun: Title Case says nothing there
+        return False
     words = quote_text.split()
     capitalised = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit())
     return (
@@ -365,10 +528,14 @@ def _is_title(quote_text: str, before: str) -> bool:
 
 def find_quotes(text: str, people: list[dict[str, Any]], sentences: list[Sentence] | None = None) -> list[Quote]:
     """Direct quotations in `text` in order, each with its speaker resolved against `people` where possible."""
-    if "“" not in text and '"' not in text:
+    if "“" not in text and '"' not in text and not _FOREIGN_MARKS.intersection(text):
         return []
+    language = text_language(text)
+    tongue = _TONGUES.get(language, _ENGLISH)
     masked = _ABBREVIATION_DOT.sub(r"\1_", text)  # same length: offsets stay those of the text
     sentences = sentences if sentences is not None else split_sentences(text)
+    if tongue is not _ENGLISH:
+        sentences = _refined(text, sentences)
     spans = _spans(masked)
     roster = _People(people, [(s.start, s.end) for s in spans])
     quotes: list[Quote] = []
@@ -381,7 +548,7 @@ def find_quotes(text: str, people: list[dict[str, Any]], sentences: list[Sentenc
         while (
             not fragments[-1].closed
             and index + 1 < len(spans)
-            and not masked[fragments[-1].end : spans[index + 1].start - 1].strip()
+            and not masked[fragments[-1].end : spans[index + 1].open].strip()
         ):
             index += 1
             fragments.append(spans[index])
@@ -389,32 +556,33 @@ def find_quotes(text: str, people: list[dict[str, Any]], sentences: list[Sentenc
         quote_text = " ".join(text[f.start : f.end].strip() for f in fragments)
         last = fragments[-1]
         sentence = sentence_at(sentences, span.start)
-        attribution = _attribution_after(masked, last, quote_text) if last.closed else None
+        attribution = _attribution_after(masked, last, quote_text, tongue) if last.closed else None
         if attribution is not None and index < len(spans):
             # “We are close,” Bessent said, “but not there.”: the second part belongs to the first
             tail = _CONTINUES.match(masked, attribution.end)
-            if tail and spans[index].start - 1 == tail.end():
+            if tail and spans[index].open == tail.end():
                 follow = spans[index]
                 quote_text = f"{quote_text} {text[follow.start : follow.end].strip()}"
                 fragments.append(follow)
                 index += 1
         if attribution is None:
-            attribution = _attribution_before(masked, span, sentence)
+            attribution = _attribution_before(masked, span, sentence, tongue)
         direct = attribution is not None
         if attribution is None:
-            attribution = _attribution_in_sentence(masked, span, sentence)
+            attribution = _attribution_in_sentence(masked, span, sentence, tongue)
         words = _words(quote_text)
-        before = masked[max(0, span.start - 40) : span.start - 1]
-        if words < 2 and not (direct and quote_text.rstrip()[-1:] in {",", ".", "?", "!"}):
-            continue  # a quoted single term (but “No,” he said is speech)
-        if not direct and _is_title(quote_text, before):
+        before = masked[max(0, span.open - 39) : span.open]
+        spoken = quote_text.rstrip()[-1:] in {",", ".", "?", "!"} or masked[last.close : last.close + 1] == ","
+        if words < 2 and not (direct and spoken):
+            continue  # a quoted single term (but “No,” he said and „Nein“, sagte er are speech)
+        if not direct and _is_title(quote_text, before, language == "de"):
             continue
         # this quote opens its sentence, and the last quote is in this sentence or the one before
         follows_quote = (
             quotes
             and quotes[-1].speaker
             and sentence is not None
-            and not masked[sentence.start : span.start - 1].strip()
+            and not masked[sentence.start : span.open].strip()
             and sentence_at(sentences, previous_close - 1) in _neighbours(sentences, sentence)
         )
         if attribution is None or (not direct and attribution.start < span.start - 150 and words < 4):
@@ -464,7 +632,7 @@ def _resolve(
     phrase = _LEADING.sub("", text[attribution.start : attribution.end].strip())
     lowered = phrase.lower()
     person: dict[str, Any] | None = None
-    if lowered in _PRONOUNS:
+    if lowered in _PRONOUNS or (not phrase and attribution.direct):
         anchor = min(attribution.start, quote_start)
         found = roster.pronoun(masked, anchor, max(0, anchor - _PRONOUN_REACH))
         if isinstance(found, str):
