@@ -65,10 +65,11 @@ def test_seed_tariff_threat(seed_events: list[dict[str, Any]]) -> None:
 def test_seed_other_events(seed_events: list[dict[str, Any]]) -> None:
     kinds = {(e["type"], e["status"], e["date"]) for e in seed_events}
     assert ("export_control", "announced", "2025-10-09") in kinds
-    assert ("meeting", "planned", "2025-10-30") in kinds  # Trump and Xi will meet on Thursday
+    # Trump and Xi will meet on Thursday on the sidelines of the Apec forum: a summit meeting
+    assert ("summit", "planned", "2025-10-30") in kinds
     assert ("investigation", "announced", "2025-10-24") in kinds
-    madrid = [e for e in seed_events if e["type"] == "meeting" and (e["place"] or {}).get("name") == "Madrid"]
-    assert madrid and madrid[0]["status"] == "held" and madrid[0]["date"] == "2025-09-01"
+    # "last met in Madrid in September", "had previously met in Stockholm": earlier rounds, background
+    assert not [e for e in seed_events if (e["place"] or {}).get("name") in ("Madrid", "Stockholm")]
     assert not any(e["type"] == "agreement" and "Phase One" in e["trigger"] for e in seed_events)
 
 
@@ -156,7 +157,8 @@ def test_other_types() -> None:
     probe = _only("The European Commission launched an investigation into Chinese EV subsidies.")
     assert (probe.type, probe.status) == ("investigation", "announced")
     deal = _only("India and Britain signed a free trade agreement on Thursday.")
-    assert (deal.type, deal.status, deal.date) == ("agreement", "announced", "2025-10-23")
+    assert (deal.type, deal.status, deal.date) == ("agreement", "held", "2025-10-23")  # signed: it took place
+    assert _only("Trump announced a trade deal with Vietnam on Wednesday.").status == "announced"
     assert _only("Japan and the US are close to a trade deal.").status == "planned"
 
 
@@ -203,7 +205,7 @@ def test_repeated_mentions_merge() -> None:
 
 
 def test_different_meetings_stay_apart() -> None:
-    text = "He and Bessent met in Madrid in September. They had previously met in Stockholm in July."
+    text = "He and Bessent met in Madrid on Monday. Trade ministers met in Stockholm on Friday."
     events = _events(text)
     assert [e.place[0] for e in events if e.place] == ["Madrid", "Stockholm"]
 
@@ -232,3 +234,37 @@ def test_sentences_can_be_passed_in() -> None:
     places = [p.as_dict() for p in find_places(None, text)]
     given = find_events(None, text, PUBLISHED, countries, [], places, sentences=split_sentences(text))
     assert given == find_events(None, text, PUBLISHED, countries, [], places)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Coast Savings said it is in talks with Central Bancorp Inc on the acquisition of its San Diego unit.",
+        "Foothill Group Inc said it reached a standstill agreement with Santa Cruz Resources Inc.",
+        "Beijing imposed punitive duties on Australian barley in 2020.",  # a bare past year: background
+        "The truce agreed in May has held, officials in Washington said.",  # five months before publication
+        "He and Bessent last met in Madrid in September.",  # an earlier round
+        "Police in Ohio opened an investigation into the fire.",  # not a trade investigation
+    ],
+)
+def test_company_business_and_background_are_not_events(text: str) -> None:
+    assert _events(text) == [], [e.as_dict() for e in _events(text)]
+
+
+def test_government_talks_with_companies_count() -> None:
+    event = _only("Trade Minister Piyush Goyal held talks with Tesla on its plant in Mumbai on Friday.", "talks")
+    assert event.status == "held"
+
+
+def test_sidelines_of_a_summit() -> None:
+    meet = _only(
+        "Donald Trump and Xi Jinping will meet on Thursday on the sidelines of the APEC summit in South Korea."
+    )
+    assert (meet.type, meet.status, meet.date) == ("summit", "planned", "2025-10-30")
+    events = _events("He Lifeng held talks with Scott Bessent on the sidelines of the Asean summit in Kuala Lumpur.")
+    assert sorted(e.type for e in events) == ["summit", "talks"]
+
+
+def test_effective_immediately() -> None:
+    event = _only("The US added 26 Chinese firms to the entity list on Tuesday, taking effect immediately.")
+    assert event.effective_date == "2025-10-21"

