@@ -76,3 +76,18 @@ def test_sentence_and_offsets() -> None:
 
 def test_not_amounts() -> None:
     assert find_amounts("Section 232 of the act, in 2025, G20 and 3.5-inch disks.") == []
+
+
+def test_signs_glued_to_a_word_and_numbers_inside_others() -> None:
+    # signs and numbers are two patterns merged in text order: a sign glued to a word or to a "$" is none, though
+    # the number after it may still be an amount ("7bn" alone is not); digits inside a number or a word are not one
+    text = "AB$5 million dollars, US$$7bn, 1,234,567 tonnes and X7 5% B2B"
+    found = [(a.text, a.kind) for a in find_amounts(text)]
+    assert found == [("5 million dollars", "money"), ("1,234,567 tonnes", "quantity"), ("5%", "percent")]
+
+
+def test_refers_to_in_any_case() -> None:
+    # the subject and head-noun patterns read a lower-cased copy where that is the same as ignoring case
+    assert _about("EXPORTS ROSE 5%.") == [("5%", "EXPORTS")]
+    assert _about("Tariffs Of 25% apply.") == [("25%", "Tariffs")]
+    assert _about("Die Exporte stiegen; Şişecam’s exports rose 5%.") == [("5%", "Şişecam’s exports")]

@@ -109,3 +109,14 @@ def test_the_index_is_built_once() -> None:
     from tradewire.enrich.places import place_index
 
     assert place_index() is place_index() and place_index().build_seconds > 0
+
+
+def test_one_pass_serves_countries_and_places() -> None:
+    from tradewire.enrich.places import COUNTRY_FORM, GAZETTEER_CITY, PLACE_FORM, name_hits, place_index
+
+    head, text = "Tariffs hit Ohio", "COLUMBUS, Ohio - Exports from New York and Japan fell, Reuters said."
+    whole = list(place_index().automaton.iter(f"{head}\n\n{text}"))
+    apart = [(end + shift, value) for shift, hits in name_hits(head, text) for end, value in hits]
+    assert apart == whole  # the headline and the body scanned apart, offsets as in one string
+    flags = dict(value for _, value in whole)
+    assert flags["Japan"] & COUNTRY_FORM and flags["New York"] & GAZETTEER_CITY and flags["Ohio"] & PLACE_FORM

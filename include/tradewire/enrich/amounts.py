@@ -51,10 +51,18 @@ _UNIT = (
     r"(?:(?:metric\s+)?(?:tonnes|tons|tonne|ton)|barrels|bushels|kilograms|kg|cubic\s+(?:metres|meters)|bcm|"
     r"megawatts|gigawatts|MW|GW|TEUs?|containers|vehicles|cars|units|vessels|ships|pounds(?=\s+of\b))"
 )
-_AMOUNT = re.compile(
-    rf"(?P<money1>(?<![\w$])(?P<sym>{_SYM})\s?(?P<n1>{_NUM})(?:(?:\s?(?P<s1>{_SCALE_WORD})|(?P<s1b>[mbk]))\b)?"
-    rf"(?:\s+(?P<cw1>(?:US\s+)?dollars))?)"
-    rf"|(?<![\w.,])(?P<n2>{_NUM})(?:[\s-]?(?P<s2>{_SCALE_WORD})\b)?"
+# Money after a currency sign, and a number with what follows it (percent, basis points, a scale, a currency word,
+# a unit): two patterns that each open on a literal or a digit, so that re skips ahead to candidates fast (one
+# alternation of both, opened by look-behinds, tries every position of the text). _amount_matches merges them as
+# finditer would the alternation, and checks the sign's look-behind itself.
+_MONEY = re.compile(
+    rf"(?P<sym>{_SYM})\s?(?P<n1>{_NUM})(?:(?:\s?(?P<s1>{_SCALE_WORD})|(?P<s1b>[mbk]))\b)?"
+    rf"(?:\s+(?P<cw1>(?:US\s+)?dollars))?"
+)
+# _NUM with its first digit matched before the look-behind: "(?<![\w.,])" + _NUM
+_NUMBER_START = r"\d(?<![\w.,]\d)(?:\d{0,2}(?:,\d{3})+|\d*)(?:\.\d+)?"
+_NUMBER = re.compile(
+    rf"(?P<n2>{_NUMBER_START})(?:[\s-]?(?P<s2>{_SCALE_WORD})\b)?"
     rf"(?:(?P<pp>[\s-]?(?:percentage|per\s?cent|percent)[\s-]points?\b)"
     rf"|(?P<bp>[\s-]?(?:basis[\s-]points?|bps?)\b)"
     rf"|(?P<pct>\s?%|[\s-]?(?:per\s?cent|percent|pct)\b)"
@@ -79,6 +87,14 @@ _WORTH = re.compile(
     r"(?P<np>(?:[\w'’-]+\s+){0,3}?[\w'’-]+)(?:\s+(?:is|are|was|were|be|been))?\s+(?:worth|valued\s+at|totall?ing)\s+(?:about\s+|around\s+|nearly\s+|some\s+)?$",
     re.I,
 )
+_SUBJECT_CASED = re.compile(_SUBJECT.pattern, _SUBJECT.flags & ~re.I)  # for lower-cased text (_plain_case)
+_SPECIAL_FOLDS = frozenset("ſİı")
+# the words each pattern above and _heads()' "before" pattern can end in: without one last, no search
+_SUBJECT_TAIL = re.compile(
+    rf"{_CHANGE}|up|down|at|to|by|from|about|around|nearly|almost|some|roughly|estimated|additional", re.I
+)
+_WORTH_TAIL = re.compile(r"worth|at|totall?ing|about|around|nearly|some", re.I)
+_HEAD_TAIL = re.compile(r"of|to|at|by|from|an?|the|additional|extra|further|about|around|nearly|almost|as", re.I)
 _FUNCTION_WORDS = frozenset(
     [
         "a",
@@ -270,6 +286,20 @@ def _head_set() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _before_head_cased() -> re.Pattern[str]:
+    """_heads()' "before" pattern without re.I, for lower-cased text (see _plain_case)."""
+    before = _heads()[1]
+    return re.compile(before.pattern, before.flags & ~re.I)
+
+
+def _plain_case(text: str, lower: str) -> bool:
+    """Whether a re.I pattern of lower-case ASCII words matches text where its case-sensitive twin matches lower:
+    so unless lower-casing changed the length or text holds one of the three letters re.I matches to an ASCII
+    letter that do not lower-case to it (ſ, İ, ı). The case-sensitive search is several times faster."""
+    return len(lower) == len(text) and _SPECIAL_FOLDS.isdisjoint(text)
+
+
+@lru_cache(maxsize=1)
 def _heads() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Regexes for head nouns an amount is about, after it ("a 25% tariff") and before it ("tariffs of 25%")."""
     nouns = "|".join(sorted((re.escape(n) for n in _head_nouns()), key=len, reverse=True))
@@ -341,41 +371,85 @@ def _refers_to(sentence: str, start: int, end: int) -> str | None:
     head = after_head.match(after)
     if head:
         return head.group("head") + ((" " + trail) if (trail := _trail(after[head.end() :])) else "")
-    # the patterns below end at the amount ("...$"), slow to search: run each only from its key word on
+    # the patterns below end at the amount ("...$"), slow to search: run each only from its key word on, and only
+    # when the last word before the amount is one that pattern can end in
     before = sentence[max(0, start - 160) : start]
+    tail = before.rsplit(None, 1)
+    last = tail[-1] if tail else ""
+    by_head, by_change, by_worth = (
+        _HEAD_TAIL.fullmatch(last),
+        _SUBJECT_TAIL.fullmatch(last),
+        _WORTH_TAIL.fullmatch(last),
+    )
+    if not (by_head or by_change or by_worth):
+        return None  # most amounts
     lower = before.lower()
     words = set(_TOKEN.findall(lower))
-    head_words = words & _head_set()
+    head_words = words & _head_set() if by_head else None
+    plain = _plain_case(before, lower)  # then search lower without re.I, and read the words from before
     if head_words:
         at = min(lower.rfind(w) for w in head_words)
-        noun_phrase = before_head.search(before, max(0, at - 2))
+        if plain:
+            noun_phrase = _before_head_cased().search(lower, max(0, at - 2))
+        else:
+            noun_phrase = before_head.search(before, max(0, at - 2))
         if noun_phrase:
-            return " ".join(noun_phrase.group("np").split())
-    change_words = words & _CHANGE_WORDS
+            return " ".join(before[noun_phrase.start("np") : noun_phrase.end("np")].split())
+    change_words = words & _CHANGE_WORDS if by_change else None
     if change_words:
         at = max(lower.rfind(w) for w in change_words)
-        subject = _SUBJECT.search(before, max(0, at - 60))
+        subject = _SUBJECT_CASED.search(lower, max(0, at - 60)) if plain else _SUBJECT.search(before, max(0, at - 60))
         if subject:
-            return _subject(subject.group("np"))
-    if words & _WORTH_WORDS:
+            return _subject(before[subject.start("np") : subject.end("np")])
+    if by_worth and words & _WORTH_WORDS:
         worth = _WORTH.search(before, max(0, len(before) - 60))
         if worth:
             return _subject(worth.group("np"))
     return None
 
 
+def _money_at(text: str, pos: int) -> re.Match[str] | None:
+    """The next money match from pos whose sign is not glued to a word or a "$" before it."""
+    while (match := _MONEY.search(text, pos)) is not None:
+        start = match.start()
+        before = text[start - 1] if start else " "
+        if not (before.isalnum() or before in "_$"):  # (?<![\w$])
+            return match
+        pos = start + 1
+    return None
+
+
+def _amount_matches(text: str) -> list[re.Match[str]]:
+    """Money and number matches in order, not overlapping: leftmost first, as one alternation's finditer."""
+    found: list[re.Match[str]] = []
+    money, number = _money_at(text, 0), _NUMBER.search(text)
+    while True:
+        if money is not None and (number is None or money.start() < number.start()):
+            match = money
+        elif number is not None:
+            match = number
+        else:
+            return found
+        found.append(match)
+        pos = match.end()
+        if money is not None and money.start() < pos:
+            money = _money_at(text, pos)
+        if number is not None and number.start() < pos:
+            number = _NUMBER.search(text, pos)
+
+
 def find_amounts(text: str, sentences: list[Sentence] | None = None) -> list[Amount]:
     """Money, percentages, percentage points and unit quantities in `text`, in order, with their sentence."""
     found: list[Amount] = []
     starts: list[int] | None = None
-    for match in _AMOUNT.finditer(text):
+    for match in _amount_matches(text):
         if starts is None:
             sentences = sentences if sentences is not None else split_sentences(text)
             starts = [s.start for s in sentences]
         index = bisect_right(starts, match.start()) - 1
         sentence = sentences[index] if sentences and index >= 0 else Sentence(0, len(text), text)
         currency = unit = None
-        if match["money1"]:
+        if match.re is _MONEY:
             kind = "money"
             value = _value(match["n1"], match["s1"] or match["s1b"])
             currency = _SYMBOLS.get(match["sym"].lower(), "USD")

@@ -23,7 +23,16 @@ from typing import Any
 
 import yaml
 
-from tradewire.enrich.places import city_hits, dateline, gazetteer, readable_case
+from tradewire.enrich.places import (
+    COUNTRY_FORM,
+    NameHits,
+    city_hits,
+    dateline,
+    flagged,
+    gazetteer,
+    name_hits,
+    readable_case,
+)
 from tradewire.settings import CONFIG_DIR
 
 # kinds of evidence, strongest first; `via` lists them in this order
@@ -78,14 +87,16 @@ class CountryMatcher:
     def by_form(self) -> dict[str, str]:
         return {form: f.iso3 for form, f in self.forms.items() if f.iso3 not in (KOREA, NEUTRAL)}
 
-    def finditer(self, text: str) -> list[tuple[int, str]]:
+    def finditer(self, text: str, names: NameHits | None = None) -> list[tuple[int, str]]:
         """(start, form) of every form on word boundaries, leftmost-longest and not overlapping.
 
         Not a form right after "New " (New Mexico, New Caledonia), nor one glued to a dot and a
-        word ("U.S.-made" is fine, "china.com" is not).
+        word ("U.S.-made" is fine, "china.com" is not). names: places.name_hits() of text, when the caller
+        has them (else the matcher's own automaton reads text).
         """
+        raw = self.automaton.iter(text) if names is None else flagged(names, COUNTRY_FORM)
         found: list[tuple[int, int, str]] = []
-        for end, form in self.automaton.iter(text):
+        for end, form in raw:
             start = end - len(form) + 1
             before = text[start - 1] if start else " "
             after = text[end + 1 : end + 3]
@@ -307,10 +318,11 @@ def _capital_forms() -> frozenset[str]:
 
 def _hits(head: str, text: str, matcher: CountryMatcher) -> list[Hit]:
     full = f"{head}\n\n{text}" if head else text
+    names = name_hits(head, text)  # one pass for country forms and cities (and the places finder's forms)
     cities = gazetteer().cities
     hits: list[Hit] = []
     covered: list[tuple[int, int]] = []
-    for start, form in matcher.finditer(full):
+    for start, form in matcher.finditer(full, names):
         end = start + len(form)
         covered.append((start, end))
         if matcher.forms[form].kind == "neutral":
@@ -342,7 +354,7 @@ def _hits(head: str, text: str, matcher: CountryMatcher) -> list[Hit]:
             kind = "city"  # a capital where something happens is a place in the country, not its government
         hits.append((start, end, found.iso3, kind))
     i = 0
-    for start, end, city in city_hits(full):  # both sorted by start: one merge pass
+    for start, end, city in city_hits(full, names):  # both sorted by start: one merge pass
         while i < len(covered) and covered[i][1] <= start:
             i += 1
         if i < len(covered) and covered[i][0] < end:

@@ -21,6 +21,7 @@ from the head word or the cue; a discovered organisation has no id (the warehous
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from tradewire.enrich.shared_scan import cased_hits, lowered_hits
 from tradewire.settings import CONFIG_DIR
 
 
@@ -173,6 +175,7 @@ _NOT_BODIES = frozenset(
 _CONNECTORS = frozenset({"of", "for", "on", "and", "&", "the", "de", "del", "da", "do", "des", "du", "la", "le"})
 _CONNECTORS |= frozenset({"für", "der", "van", "von"})
 _COMPLEMENT = frozenset({"of", "for", "on"})
+_DROPPED_ALONE = _LEADING | _CONNECTORS | _WHEN | _TITLES  # a run of one of these words is no name
 
 # one capitalised word: "Antwerp-Bruges", "O'Neill", "U.S" (a final dot is not part of it), not a possessive 's
 _CAP_WORD = r"[A-Z](?:[\w&-]|['’](?![sS]\b)\w|\.(?=\w))*"
@@ -184,7 +187,7 @@ _RUN = re.compile(
     rf"des|du|la|le|für|der|van|von){_SEP})*{_CAP_WORD})*"
 )
 _POSSESSIVE = re.compile(r"['’]s\b")
-_BASED = re.compile(r"-based$")
+_APOSTROPHES = ("'", "’")
 
 # a descriptor right before the name: "consultancy Agrivista Dados", "Kyiv-based broker Dnipro Risk Partners"
 _DESCRIPTORS: dict[str, str] = {
@@ -206,6 +209,8 @@ _DESCRIPTORS: dict[str, str] = {
         "media",
     ),
 }
+# the last words of a cue before a name (_cue_before): descriptors, "according to", "shares of", roles "at" ...
+_CUE_LAST = frozenset(w.rsplit(" ", 1)[-1] for w in _DESCRIPTORS) | frozenset(_words("to of in with on by from at for"))
 _DESCRIPTOR_WORDS = "|".join(sorted((re.escape(w) for w in _DESCRIPTORS), key=len, reverse=True))
 # roles at a body: "analyst at Capital Economics", "a spokesperson for Global Affairs Canada", "director of X"
 _ROLES = frozenset(
@@ -266,6 +271,7 @@ _OWNER = re.compile(
     r"\b(?:the|its|their|a|an|to|by|from|at|with) )$"
 )
 _PRONOUN = re.compile(r"\b(?:he|she|his|her)\b")
+_EMBASSIES = ("Embassy", "Consulate", "embassy")
 _IN_CITY = re.compile(r" in [A-Z][a-z]+(?: [A-Z][a-z]+)?")
 _GERMAN = re.compile(r" (?:der|die|und|das|nicht|mit|für|sich) ")
 # a name that the words after show to be a modifier: "at Maasvlakte terminal operator X"
@@ -303,7 +309,7 @@ def _country_of(word: str | None) -> str | None:
 
 def _head_type(tokens: list[str]) -> tuple[int, str] | None:
     """Where the name starts in the run and the type its head word gives, or None when the run names no body."""
-    for i, token in enumerate(tokens[:-1]):
+    for i, token in enumerate(tokens[:-1] if not _COMPLEMENT.isdisjoint(tokens) else ()):
         if token in _HEAD_TYPE and tokens[i + 1] in _COMPLEMENT and i + 2 < len(tokens):
             return 0, _HEAD_TYPE[token]  # "Bank of Japan", "Institute for Regional Trade Studies"
     end = len(tokens)
@@ -348,7 +354,7 @@ def _clean(tokens: list[str], start: int, text: str) -> tuple[list[str], int]:
     """Drop what is not the name: clause openers, "X-based" places, titles and what follows them."""
     offset = start
     for i, token in enumerate(tokens):  # "Kowloon Bay-based Tidewater Research": the name starts after the place
-        if _BASED.search(token):
+        if token.endswith("-based"):
             cut = sum(len(t) + 1 for t in tokens[: i + 1])
             tokens, offset = tokens[i + 1 :], offset + cut
             break
@@ -359,14 +365,14 @@ def _clean(tokens: list[str], start: int, text: str) -> tuple[list[str], int]:
         if token in _WHEN:  # "Commission on Wednesday", "Board of Trade November"
             tokens = tokens[:i]
             break
-        if token in _TITLES or token.split("-", 1)[0] in _TITLES:
+        if token in _TITLES or ("-" in token and token.split("-", 1)[0] in _TITLES):
             if i + 1 < len(tokens) and tokens[i + 1] in _COMPLEMENT:  # "President of the Harbour Logistics ..."
                 j = i + 2 + (i + 2 < len(tokens) and tokens[i + 2] == "the")
                 offset += sum(len(t) + 1 for t in tokens[:j])
                 return _clean(tokens[j:], offset, text)
             tokens = tokens[:i]  # "Bank of Japan Governor Kazuo Ueda"
             break
-    for i, token in enumerate(tokens[:-1]):
+    for i, token in enumerate(tokens[:-1] if not _LEGAL.isdisjoint(tokens) else ()):
         if token in _LEGAL and tokens[i + 1] in _CONNECTORS:  # "Dowty Group PLC of Gloucestershire", "X Ltd and Y"
             tokens = tokens[: i + 1]
             break
@@ -408,15 +414,40 @@ def _discover(text: str, people: frozenset[str]) -> list[_Found]:
     possessor: tuple[int, str] | None = None  # "Canada's" right before a run
     for match in _RUN.finditer(text):
         raw_start, raw_end = match.span()
+        run = match.group()
         qualifier = possessor[1] if possessor and possessor[0] == raw_start else None
-        possessor = (raw_end + 3, match.group()) if _POSSESSIVE.match(text, raw_end) else None
-        for words, at in _parts(match.group().split(" "), raw_start):
+        possessor = (
+            (raw_end + 3, run)
+            if text[raw_end : raw_end + 1] in _APOSTROPHES and _POSSESSIVE.match(text, raw_end)
+            else None
+        )
+        if " " not in run and (_cleaned_away(run) or _uncued(text, run, raw_start, raw_end)):
+            continue  # most runs are one word: a clause opener ("The", "But"), a title, or a name nothing cues
+        for words, at in _parts(run.split(" "), raw_start):
             _consider(text, words, at, qualifier, people, found)
     return found
 
 
+def _uncued(text: str, word: str, start: int, end: int) -> bool:
+    """Whether nothing around a one-word run can make it a body: no cue before it (_cue_before), no appositive
+    after it, not an acronym or brand that "said" (_cue), not an embassy. Cheap checks first: most words."""
+    return (
+        not text.startswith(", ", end)
+        and word not in _EMBASSIES
+        and not _CAMEL.match(word)
+        and _cue_before(text, start) is None
+    )
+
+
+def _cleaned_away(word: str) -> bool:
+    """Whether _clean leaves nothing of a run of this one word."""
+    return word in _DROPPED_ALONE or word.endswith("-based") or ("-" in word and word.split("-", 1)[0] in _TITLES)
+
+
 def _parts(words: list[str], start: int) -> list[tuple[list[str], int]]:
     """A run cut after a legal form followed by "and": "Total Erickson Resources Ltd and Consolidated ... Ltd"."""
+    if "and" not in words:
+        return [(words, start)]
     for i, word in enumerate(words[:-2]):
         if word in _LEGAL and words[i + 1] == "and":
             cut = sum(len(w) + 1 for w in words[: i + 2])
@@ -434,14 +465,17 @@ def _consider(
 ) -> None:
     """Adds the organisation one run of capitalised words names, if it names one."""
     raw_start = at
-    tokens, start = _clean(words, at, text)
+    if len(words) == 1 and not _cleaned_away(words[0]):
+        tokens, start = words, at  # what _clean gives back of a word it keeps
+    else:
+        tokens, start = _clean(words, at, text)
     if not tokens:
         return
     name = " ".join(tokens)
     end = start + len(name)
     if start < 120 and text[start - 1 : start] == "(" and text.startswith((") -", ") –", ") —"), end):
         return  # the publisher's credit in a dateline: "BRUSSELS, Aug 21 (Continental Wire) -"
-    if tokens[-1] in ("Embassy", "Consulate", "embassy") and (place := _IN_CITY.match(text, end)):
+    if tokens[-1] in _EMBASSIES and (place := _IN_CITY.match(text, end)):
         name, end = name + place.group(), place.end()  # "Chinese Embassy in Washington"
     if name in _NOT_BODIES or _is_place(name):
         return
@@ -484,7 +518,11 @@ def _cue_before(text: str, at: int) -> tuple[str, str] | None:
     media, ""), or None. Plain string work on the last few words: this runs once a capitalised run."""
     if not at or text[at - 1] != " ":
         return None
-    words = text[max(0, at - 80) : at - 1].split(" ")
+    low = max(0, at - 80)
+    space = text.rfind(" ", low, at - 1)
+    if space < 0 or ((last := text[space + 1 : at - 1]) not in _CUE_LAST and last != "the"):
+        return None  # one word before, or a last word no cue ends in: most runs
+    words = text[low : at - 1].split(" ")
     if words[-1] == "the":
         words.pop()
     if len(words) < 2:
@@ -514,10 +552,16 @@ def _cue(text: str, start: int, end: int, name: str, tokens: list[str], role: tu
 
     role: what _cue_before says of the words before the name's run.
     """
-    if tokens[-1] in _TITLES or tokens[-1] in _NOT_BODY_ENDS or any(t in _LEADING for t in tokens):
+    if tokens[-1] in _TITLES or tokens[-1] in _NOT_BODY_ENDS or not _LEADING.isdisjoint(tokens):
         return None
-    if _MODIFIER_AFTER.match(text, end):
+    kind = _cued_type(text, end, name, tokens, role)
+    if kind is not None and _MODIFIER_AFTER.match(text, end):
         return None  # "at Maasvlakte terminal operator Delta Quay Terminals": a place before the body
+    return kind
+
+
+def _cued_type(text: str, end: int, name: str, tokens: list[str], role: tuple[str, str] | None) -> str | None:
+    """_cue's type before the check for a modifier after the name (a regex: run only when a type is found)."""
     if role:
         cue, detail = role
         if cue == "descriptor":
@@ -537,8 +581,7 @@ def _cue(text: str, start: int, end: int, name: str, tokens: list[str], role: tu
         if word.startswith("organi"):
             return "other"
         return _DESCRIPTORS.get(word, "think_tank" if word == "think tank" else "company")
-    acronym = _ACRONYM_AFTER.match(text, end)
-    if acronym and len(tokens) >= 2:
+    if len(tokens) >= 2 and (acronym := _ACRONYM_AFTER.match(text, end)):
         initials = "".join(t[0] for t in tokens if t not in _CONNECTORS).upper()
         if acronym.group(1).upper().replace("&", "") in (initials, initials[:-1]):
             return "other"
@@ -589,23 +632,34 @@ def _functional(text: str) -> list[_Found]:
     return found
 
 
-def _dictionary_hits(full: str) -> list[tuple[int, int, str]]:
+def _dictionary_hits(head: str, text: str) -> list[tuple[int, int, str]]:
+    """(start, end, id) of dictionary names in f"{head}\n\n{text}" (text alone without a head), leftmost-longest."""
     index = organization_index()
+    full = f"{head}\n\n{text}" if head else text
     full = full.replace("’", "'")  # the dictionary writes straight apostrophes; same length, same offsets
-    lowered = full.lower()
-    sources = [(index.cased, full)] + ([(index.folded, lowered)] if len(lowered) == len(full) else [])
+    # the headline's names with the dictionary's own automata, the body's from the passes the topics and is_trade
+    # finders share (they know the curly apostrophes), at the same offsets in full
+    shift = len(head) + 2 if head else 0
+    straight_head = head.replace("’", "'")
+    found: list[Iterable[tuple[int, tuple[str, str]]]] = [
+        index.cased.iter(straight_head) if head else (),
+        ((end + shift, org) for end, (_, _, org) in cased_hits(text) if org is not None),
+    ]
+    head_lower, text_lower = straight_head.lower(), text.lower()
+    if len(head_lower) == len(head) and len(text_lower) == len(text):
+        found.append(index.folded.iter(head_lower) if head else ())
+        found.append((end + shift, org) for end, (_, _, org) in lowered_hits(text_lower) if org is not None)
     hits: list[tuple[int, int, str]] = []
-    for automaton, haystack in sources:
-        for end, (org_id, alias) in automaton.iter(haystack):
-            start = end - len(alias) + 1
-            before = full[start - 1] if start else " "
-            after = full[end + 1] if end + 1 < len(full) else " "
-            if before.isalnum() or after.isalnum():
-                continue
-            # "Treasury Secretary Scott Bessent", "US Trade Representative Jamieson Greer": a title, not the body
-            if _TITLE_AFTER.match(full, end + 1) and full[start : end + 1].endswith(_TITLED_ALIAS_ENDS):
-                continue
-            hits.append((start, end + 1, org_id))
+    for end, (org_id, alias) in itertools.chain.from_iterable(found):
+        start = end - len(alias) + 1
+        before = full[start - 1] if start else " "
+        after = full[end + 1] if end + 1 < len(full) else " "
+        if before.isalnum() or after.isalnum():
+            continue
+        # "Treasury Secretary Scott Bessent", "US Trade Representative Jamieson Greer": a title, not the body
+        if _TITLE_AFTER.match(full, end + 1) and full[start : end + 1].endswith(_TITLED_ALIAS_ENDS):
+            continue
+        hits.append((start, end + 1, org_id))
     chosen: list[tuple[int, int, str]] = []
     last_end = -1
     for start, end, org_id in sorted(hits, key=lambda h: (h[0], -h[1])):
@@ -626,7 +680,7 @@ def find_organizations(
     head = (title or "").strip()
     full = f"{head}\n\n{text}" if head else text
     shift = len(full) - len(text)
-    dictionary = _dictionary_hits(full)
+    dictionary = _dictionary_hits(head, text)
     names = frozenset(str(p.get("name")) for p in people or () if p.get("name"))
     flat = text.replace("\n", " ")  # wire copy wraps lines inside names; same length, same offsets
     discovered = sorted(_discover(flat, names) + _functional(flat), key=lambda f: (f.start, -(f.end - f.start)))

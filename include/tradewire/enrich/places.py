@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -181,11 +182,44 @@ def with_readable_dateline(text: str) -> str:
     return text[: found.start] + found.place + text[found.end :] if found else text
 
 
-def city_hits(full: str) -> list[tuple[int, int, City]]:
-    """(start, end, city) of gazetteer names on word boundaries, leftmost-longest ("New York" before "York")."""
+# which finder looks for a name of the place index's automaton (name_hits): bit flags
+COUNTRY_FORM, GAZETTEER_CITY, PLACE_FORM = 1, 2, 4
+Hits = tuple[tuple[int, tuple[str, int]], ...]  # (end, (name, flags)) as Aho-Corasick reports them
+NameHits = tuple[tuple[int, Hits], ...]  # (shift, hits): add shift to a hit's end for its end in the whole string
+
+
+@lru_cache(maxsize=8)
+def _names_in(text: str) -> Hits:
+    # cached: the countries and the places finder read the same text (the body) one after the other
+    return tuple(place_index().automaton.iter(text))
+
+
+def name_hits(head: str, text: str) -> NameHits:
+    """The place index automaton's hits in f"{head}\n\n{text}" (text alone without a head), as (shift, hits) of
+    the headline and of the body. They are scanned apart (no name holds a line break), so that the body's scan is
+    shared; a hit's end in the whole string is its end plus the shift."""
+    if not head:
+        return ((0, _names_in(text)),)
+    return (0, _names_in(head)), (len(head) + 2, _names_in(text))
+
+
+def flagged(names: NameHits, flag: int) -> Iterator[tuple[int, str]]:
+    """(end, name) in the whole string of the hits with the flag."""
+    for shift, hits in names:
+        for end, (name, flags) in hits:
+            if flags & flag:
+                yield end + shift, name
+
+
+def city_hits(full: str, names: NameHits | None = None) -> list[tuple[int, int, City]]:
+    """(start, end, city) of gazetteer names on word boundaries, leftmost-longest ("New York" before "York").
+
+    names: name_hits() of full, when the caller has them (else the gazetteer's own automaton reads full).
+    """
     index = gazetteer()
+    raw = index.automaton.iter(full) if names is None else flagged(names, GAZETTEER_CITY)
     hits: list[tuple[int, int, str]] = []
-    for end, name in index.automaton.iter(full):
+    for end, name in raw:
         start = end - len(name) + 1
         before = full[start - 1] if start else " "
         after = full[end + 1] if end + 1 < len(full) else " "
@@ -218,7 +252,7 @@ def find_places(title: str | None, text: str) -> list[PlaceMention]:
             text = text[:line_start] + city_name + text[loose.end("city") :]
     full = f"{head}\n\n{text}" if head else text
     shift = len(full) - len(text)
-    hits = _place_hits(full, index, len(head))
+    hits = _place_hits(full, index, len(head), name_hits(head, text))
     title_case = _title_case(head)
     on_line = -1 if line_start < 0 else line_start + shift
     kept_hits: list[tuple[int, int, str, tuple[int, int, str] | None]] = []
@@ -310,7 +344,7 @@ class Place:
 
 @dataclass(frozen=True)
 class PlaceIndex:
-    automaton: Any
+    automaton: Any  # name -> (name, flags): the place forms below, country forms and gazetteer cities (name_hits)
     places: dict[str, tuple[Place, ...]]  # surface form -> candidates, best first
     countries: dict[str, str]  # country names and adjectives -> iso3: evidence for towns and regions
     build_seconds: float
@@ -457,9 +491,16 @@ def place_index() -> PlaceIndex:
         for form, f in country_matcher().forms.items()
         if f.kind in ("name", "adjective") and f.iso3 not in (KOREA, NEUTRAL)
     }
-    automaton = ahocorasick.Automaton()
+    # one automaton over every name the countries and places finders look for, each with the flags of the finders
+    # that want it: one pass over a text serves both (three automata were three passes, the main cost of both)
+    flags: dict[str, int] = dict.fromkeys(country_matcher().forms, COUNTRY_FORM)
+    for name in gazetteer().cities:
+        flags[name] = flags.get(name, 0) | GAZETTEER_CITY
     for form in places.keys() | countries.keys():
-        automaton.add_word(form, form)
+        flags[form] = flags.get(form, 0) | PLACE_FORM
+    automaton = ahocorasick.Automaton()
+    for name, flag in flags.items():
+        automaton.add_word(name, (name, flag))
     automaton.make_automaton()
     return PlaceIndex(automaton, places, countries, time.perf_counter() - began)
 
@@ -564,11 +605,11 @@ _SPEECH_AFTER = re.compile(
 _WORLD_CITY = 1_000_000  # keeps its name against a namesake in a country the article names (London, Ontario)
 
 
-def _place_hits(full: str, index: PlaceIndex, title_end: int) -> list[tuple[int, int, str]]:
+def _place_hits(full: str, index: PlaceIndex, title_end: int, names: NameHits) -> list[tuple[int, int, str]]:
     """(start, end, form) of places and country forms on word boundaries, leftmost-longest; "X-based" is
-    kept, a name glued after a hyphen ("Mercedes-Benz") is not."""
+    kept, a name glued after a hyphen ("Mercedes-Benz") is not. names: name_hits() of full."""
     hits: list[tuple[int, int, str]] = []
-    for end, form in index.automaton.iter(full):
+    for end, form in flagged(names, PLACE_FORM):
         start = end - len(form) + 1
         before = full[start - 1] if start else " "
         after = full[end + 1] if end + 1 < len(full) else " "

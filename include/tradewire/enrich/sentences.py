@@ -19,9 +19,11 @@ _ABBREVIATIONS = frozenset(
         "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "ft", "mt", "pres", "adm",
     }
 )  # fmt: skip
-# a stop, closing punctuation, whitespace, then something that can start a sentence
-_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
-_PARAGRAPH = re.compile(r"\n\s*\n|\n")
+# a stop, closing punctuation, whitespace within the line, then something that can start a sentence; or a line
+# break, which always ends a paragraph (a blank line too): one pass over the text finds both. Every alternative
+# opens on a literal, so that re skips ahead to the next candidate fast.
+_END = r"[\"'”’)\]]*(?=[^\S\n]+[\"'“‘(\[]?[A-Z0-9])"
+_CUT = re.compile(rf"\.{_END}|!{_END}|\?{_END}|\n\s*\n|\n")
 
 
 @dataclass(frozen=True)
@@ -51,26 +53,22 @@ def _is_abbreviation(text: str, stop: int) -> bool:
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences of `text` in order, each with its start and end offsets (whitespace trimmed)."""
     sentences: list[Sentence] = []
-
-    def add(start: int, end: int) -> None:
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            sentences.append(Sentence(start, end, text[start:end]))
-
-    paragraph_start = 0
-    for paragraph_break in [*_PARAGRAPH.finditer(text), None]:
-        paragraph_end = paragraph_break.start() if paragraph_break else len(text)
-        start = paragraph_start
-        for match in _BOUNDARY.finditer(text, paragraph_start, paragraph_end):
+    start = 0
+    for match in [*_CUT.finditer(text), None]:
+        if match is None:
+            end = resume = len(text)
+        elif text[match.start()] != "\n":  # a stop
             if _is_abbreviation(text, match.start()):
                 continue
-            add(start, match.end())
-            start = match.end()
-        add(start, paragraph_end)
-        paragraph_start = paragraph_break.end() if paragraph_break else len(text)
+            end = resume = match.end()
+        else:
+            end, resume = match.span()
+        part = text[start:end]
+        stripped = part.strip()  # the whitespace str.isspace() knows
+        if stripped:
+            first = start + len(part) - len(part.lstrip())
+            sentences.append(Sentence(first, first + len(stripped), stripped))
+        start = resume
     return sentences
 
 

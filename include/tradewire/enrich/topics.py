@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from tradewire.enrich.shared_scan import lowered_hits
 from tradewire.settings import CONFIG_DIR
 
 
@@ -86,13 +88,19 @@ def term_matches(
     per topic the leftmost-longest, non-overlapping matches (what a regex alternation per topic would find)."""
     taxonomy = taxonomy or load_taxonomy()
     end = len(lower) if end is None else end
+    if start == 0 and end == len(lower) and taxonomy is load_taxonomy():  # a whole text: the pass it shares
+        found: Iterable[tuple[int, tuple[Term, ...]]] = (
+            (last, terms) for last, (terms, _, _) in lowered_hits(lower) if terms is not None
+        )
+    else:
+        found = taxonomy.automaton.iter(lower, start, end)
     candidates: list[TermMatch] = []
-    for last, terms in taxonomy.automaton.iter(lower, start, end):
+    for last, terms in found:
         first = last - len(terms[0].text) + 1
-        if first > 0 and _word_char(lower[first - 1]):
+        if first > 0 and (lower[first - 1].isalnum() or lower[first - 1] == "_"):  # _word_char, inlined: per hit
             continue
         after = last + 1
-        whole_word = after >= end or not _word_char(lower[after])
+        whole_word = after >= end or not (lower[after].isalnum() or lower[after] == "_")
         for term in terms:
             if term.stem:
                 stop = after

@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -25,6 +25,7 @@ from typing import Any
 import ahocorasick
 import yaml
 
+from tradewire.enrich.shared_scan import cased_hits, lowered_hits
 from tradewire.settings import CONFIG_DIR
 
 _PARTNERS = r"(the |china|japan|canada|mexico|europe|u\.?s|united|south|taiwan|india|brazil|korea|germany|britain|russia|vietnam|asia)"  # noqa: E501
@@ -175,10 +176,16 @@ def _automata() -> tuple[ahocorasick.Automaton, ahocorasick.Automaton]:
     return automata[0], automata[1]
 
 
-def _find(haystack: str, automaton: ahocorasick.Automaton, found: dict[str, list[str]]) -> None:
-    """Add to found the matches of the automaton's features, non-overlapping within a feature, as finditer would."""
+def _find(
+    haystack: str,
+    automaton: ahocorasick.Automaton,
+    found: dict[str, list[str]],
+    hits: Iterable[tuple[int, tuple[int, tuple[Rule, ...]]]] | None = None,
+) -> None:
+    """Add to found the matches of the automaton's features, non-overlapping within a feature, as finditer would.
+    hits: the automaton's hits in haystack, when the caller has them."""
     spans: list[tuple[int, int, str, str]] = []
-    for end, (length, entries) in automaton.iter(haystack):
+    for end, (length, entries) in automaton.iter(haystack) if hits is None else hits:
         start = end - length + 1
         if start and haystack[start - 1].isalnum():
             continue  # every feature opens on a word
@@ -230,8 +237,12 @@ def model() -> Model:
 def _matches(title: str | None, text: str) -> tuple[dict[str, list[str]], dict[str, bool]]:
     lower_automaton, cased_automaton = _automata()
     in_text: dict[str, list[str]] = {name: [] for name in FEATURES}
-    _find(text.lower(), lower_automaton, in_text)
-    _find(text, cased_automaton, in_text)
+    lower = text.lower()
+    shared = ((end, entry) for end, (_, entry, _) in lowered_hits(lower) if entry is not None)  # the pass topics made
+    _find(lower, lower_automaton, in_text, shared)
+    _find(
+        text, cased_automaton, in_text, ((end, entry) for end, (_, entry, _) in cased_hits(text) if entry is not None)
+    )
     head: dict[str, list[str]] = {name: [] for name in FEATURES}
     _find((title or "").lower(), lower_automaton, head)
     _find(title or "", cased_automaton, head)
@@ -267,12 +278,14 @@ def lexical_terms(title: str | None, text: str) -> tuple[frozenset[str], float]:
 
 @lru_cache(maxsize=1)
 def _term_automata() -> tuple[ahocorasick.Automaton, ahocorasick.Automaton]:
-    """(body terms, headline terms) of the model, to find them all in one pass over the space-joined words."""
+    """(body terms, headline terms) of the model, to find them all in one pass over the space-joined words.
+    Each is keyed with a space either side, so that only whole words match (a term inside a longer word is
+    never reported, which saves the check)."""
     automata = (ahocorasick.Automaton(), ahocorasick.Automaton())
     for term, weight in model().terms.items():
         in_title = term.startswith("title:")
         key = term.removeprefix("title:")
-        automata[in_title].add_word(key, (len(key), term, weight))
+        automata[in_title].add_word(f" {key} ", (term, weight))
     for automaton in automata:
         automaton.make_automaton()
     return automata
@@ -285,12 +298,8 @@ def _lexical(title: str | None, text: str) -> list[tuple[float, str]]:
     scale = TERM_SCALE / math.sqrt(max(1, len(body) + len(head)))
     found: dict[str, float] = {}
     for words, automaton in zip((body, head), _term_automata(), strict=True):
-        joined = " ".join(words)
-        size = len(joined)
-        for end, (length, term, weight) in automaton.iter(joined):
-            start = end - length + 1
-            if (not start or joined[start - 1] == " ") and (end + 1 == size or joined[end + 1] == " "):
-                found[term] = weight * scale
+        for _, (term, weight) in automaton.iter(f" {' '.join(words)} "):
+            found[term] = weight * scale
     return [(contribution, term) for term, contribution in found.items()]
 
 
