@@ -78,3 +78,15 @@ def test_only_countries_the_story_is_about_pair() -> None:
         {"iso3": "ESP", "name": "Spain", "offsets": [24], "about": False},  # a venue, not an actor
     ]
     assert [(d.a, d.b) for d in find_dyads(text, countries)] == [("CHN", "USA")]
+
+
+def test_a_country_named_as_the_venue_is_not_a_party() -> None:
+    text = "China and the US will meet in South Korea. A surge in Chinese imports worried the US."
+    countries = [
+        {"iso3": "CHN", "name": "China", "offsets": [0, 52], "about": True},
+        {"iso3": "USA", "name": "US", "offsets": [14, 83], "about": True},
+        {"iso3": "KOR", "name": "South Korea", "offsets": [29], "about": True},
+    ]
+    dyads = find_dyads(text, countries)
+    assert [(d.a, d.b) for d in dyads] == [("CHN", "USA")]
+    assert dyads[0].mentions == 2  # "in Chinese imports": a party, not a venue

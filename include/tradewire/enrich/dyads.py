@@ -64,7 +64,7 @@ def _offsets(text: str, countries: list[dict[str, Any]]) -> dict[str, list[int]]
         if offsets is None:
             missing.append(country)
         else:
-            found.setdefault(iso3, []).extend(o for o in offsets if o >= 0)
+            found.setdefault(iso3, []).extend(_without_venues(text, [o for o in offsets if o >= 0]))
     if missing:
         from tradewire.enrich.countries import find_countries
 
@@ -79,6 +79,34 @@ def _offsets(text: str, countries: list[dict[str, Any]]) -> dict[str, list[int]]
                 if offsets:
                     found[country["iso3"]] = offsets
     return found
+
+
+# a country named as where something happens is a venue, not a party: "will meet in South Korea",
+# "talks in the Malaysian capital" ("to" and "from" stay: "exports to China" is an interaction)
+_VENUE_BEFORE = re.compile(r"\b(?:in|at|near|outside|inside|across|around)\s+(?:the\s+)?$", re.IGNORECASE)
+_VENUE_AFTER = re.compile(r"^[\w-]*\s+(?:capital|city|port|town|province|state|border|soil|waters)\b")
+
+
+_MENTION = re.compile(r"[\w.'’-]+(?:\s+[A-Z][\w.'’-]*)*")
+# "a rise in Chinese imports": after "in" but about the country's goods, firms or people, so a party
+_PARTY_NOUN = re.compile(
+    r"\s+(?:imports?|exports?|goods|firms?|companies|products?|markets?|investment|investors?|officials?|"
+    r"government|authorities|demand|buyers?|suppliers?|producers?|exporters?|importers?|steel|cars?|vehicles?|"
+    r"economy|counterparts?|negotiators?|leaders?)\b"
+)
+
+
+def _without_venues(text: str, offsets: list[int]) -> list[int]:
+    """The offsets that are not venues ("will meet in South Korea", "talks in the Malaysian capital")."""
+    kept = []
+    for offset in offsets:
+        if _VENUE_BEFORE.search(text[max(0, offset - 12) : offset]):
+            mention = _MENTION.match(text, offset)
+            rest = text[mention.end() : mention.end() + 40] if mention else ""
+            if _VENUE_AFTER.match(text[offset : offset + 40]) or not _PARTY_NOUN.match(rest):
+                continue
+        kept.append(offset)
+    return kept
 
 
 def _sentence_index(starts: list[int], offset: int) -> int:
