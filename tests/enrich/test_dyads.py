@@ -83,9 +83,9 @@ def test_only_countries_the_story_is_about_pair() -> None:
 def test_a_country_named_as_the_venue_is_not_a_party() -> None:
     text = "China and the US will meet in South Korea. A surge in Chinese imports worried the US."
     countries = [
-        {"iso3": "CHN", "name": "China", "offsets": [0, 52], "about": True},
-        {"iso3": "USA", "name": "US", "offsets": [14, 83], "about": True},
-        {"iso3": "KOR", "name": "South Korea", "offsets": [29], "about": True},
+        {"iso3": "CHN", "name": "China", "offsets": [0, 54], "about": True},
+        {"iso3": "USA", "name": "US", "offsets": [15, 82], "about": True},
+        {"iso3": "KOR", "name": "South Korea", "offsets": [30], "about": True},
     ]
     dyads = find_dyads(text, countries)
     assert [(d.a, d.b) for d in dyads] == [("CHN", "USA")]
