@@ -22,6 +22,17 @@ EXAMPLE_QUERIES = [
         "FROM article_topics t JOIN articles a USING (article_id) GROUP BY ALL ORDER BY month, articles DESC;",
     ),
     (
+        "Tariff actions: who threatened or imposed what rate on whom, from when",
+        "SELECT e.status, e.rate_pct, e.target_iso3, e.effective_date, e.countries, a.title "
+        "FROM events e JOIN articles a USING (article_id) WHERE e.event_type = 'tariff_action' "
+        "AND e.rate_pct IS NOT NULL ORDER BY e.effective_date NULLS LAST, a.published_at;",
+    ),
+    (
+        "Dyads by articles and tone",
+        "SELECT a, b, count(*) AS articles, round(avg(conflict_cooperation), 2) AS conflict_cooperation "
+        "FROM dyads GROUP BY ALL ORDER BY articles DESC LIMIT 10;",
+    ),
+    (
         "What happened to every fetched item",
         "SELECT source_id, status, coalesce(page_type, '-') AS page_type, count(*) AS items "
         "FROM items GROUP BY ALL ORDER BY source_id, status;",
