@@ -44,3 +44,9 @@ def test_seed_is_mixed() -> None:
     assert -0.35 < result.conflict_cooperation < 0.35
     assert -0.5 < result.tone < 0.5
     assert any("threat" in e or "war" in e for e in result.evidence)
+
+
+def test_stems_do_not_catch_unrelated_words() -> None:
+    neutral = "Sources said the stock exchange paid a dividend to the subsidiary's trustee in Bombay."
+    tone = score_tone(None, neutral)
+    assert tone.tone == 0 and tone.conflict_cooperation == 0, tone.evidence
