@@ -45,6 +45,7 @@ airflow-init: $(AIRFLOW_HOME)/.initialised
 	@$(BIN)/airflow pools set tradewire_duckdb_writer 1 "One writer at a time for the DuckDB warehouse" > /dev/null
 
 run: airflow-init
+	@mkdir -p $(TRADEWIRE_HOME)/logs  # data/ may have been deleted since Airflow was set up
 	@echo "Running tradewire_ingest through Airflow on the bundled sample (log: $(TRADEWIRE_HOME)/logs/ingest.log)..."
 	@$(BIN)/airflow dags test tradewire_ingest > $(TRADEWIRE_HOME)/logs/ingest.log 2>&1 || \
 		(grep -E "ERROR|Traceback|Error" -A3 $(TRADEWIRE_HOME)/logs/ingest.log | tail -n 40; exit 1)

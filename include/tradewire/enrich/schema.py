@@ -32,7 +32,8 @@ LIST_COLUMNS: dict[str, pl.Struct] = {
     ),
     "dyads": pl.Struct(
         {"a": pl.String, "b": pl.String, "mentions": pl.Int32, "topics": _NAMES, "tone": pl.Float64,
-         "conflict_cooperation": pl.Float64, "evidence": _NAMES}
+         "conflict_cooperation": pl.Float64,
+         "evidence": pl.List(pl.Struct({"start": pl.Int32, "end": pl.Int32, "text": pl.String}))}
     ),
     "events": pl.Struct(
         {"type": pl.String, "status": pl.String, "date": pl.String, "date_text": pl.String,

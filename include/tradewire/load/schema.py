@@ -279,7 +279,7 @@ MIGRATIONS: list[Migration] = [
             topics VARCHAR[],
             tone DOUBLE,
             conflict_cooperation DOUBLE,
-            evidence VARCHAR[],
+            evidence STRUCT(start INTEGER, "end" INTEGER, text VARCHAR)[],
             PRIMARY KEY (article_id, a, b),
             CHECK (a < b)
         );
