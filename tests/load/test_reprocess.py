@@ -18,6 +18,12 @@ CONTENT = {
     "article_lsh": "SELECT * FROM article_lsh ORDER BY ALL",
     "article_urls": "SELECT * EXCLUDE (first_seen_at) FROM article_urls ORDER BY ALL",
     "article_people": "SELECT * FROM article_people ORDER BY ALL",
+    "article_places": "SELECT * FROM article_places ORDER BY ALL",
+    "article_orgs": "SELECT * FROM article_orgs ORDER BY ALL",
+    "dyads": "SELECT * FROM dyads ORDER BY ALL",
+    "events": "SELECT * FROM events ORDER BY ALL",
+    "quotes": "SELECT * FROM quotes ORDER BY ALL",
+    "amounts": "SELECT * FROM amounts ORDER BY ALL",
     "items": "SELECT * EXCLUDE (last_fetched_at, last_run_id) FROM items ORDER BY item_id",
     "fetch_log": "SELECT * FROM fetch_log ORDER BY ALL",  # reprocessing makes no requests
     "raw_archive": "SELECT * FROM raw_archive ORDER BY ALL",
