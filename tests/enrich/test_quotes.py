@@ -134,3 +134,10 @@ def test_french_and_spanish_quotes() -> None:
         ("No habrá más retrasos", "María Herrero", "añadió"),  # the subject left out: the person named last
         ("un golpe muy duro este año", "Javier Gómez", "Según"),
     ]
+
+
+def test_a_page_of_quotes_without_sentence_stops_is_linear_not_stuck() -> None:
+    text = " ".join(f'"These are the quoted words number {i}," said Anna Berg and' for i in range(3000))
+    quotes = find_quotes(text, [])
+    assert len(quotes) == 3000  # one run-on "sentence": a quadratic look-back took many seconds here
+    assert {q.speaker for q in quotes} == {"Anna Berg"}

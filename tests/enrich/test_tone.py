@@ -50,3 +50,15 @@ def test_stems_do_not_catch_unrelated_words() -> None:
     neutral = "Sources said the stock exchange paid a dividend to the subsidiary's trustee in Bombay."
     tone = score_tone(None, neutral)
     assert tone.tone == 0 and tone.conflict_cooperation == 0, tone.evidence
+
+
+def test_no_lexicon_stem_is_longer_than_the_lookup_window() -> None:
+    import re
+
+    from tradewire.enrich import risk, tone
+    from tradewire.settings import CONFIG_DIR
+
+    for module, name in ((tone, "tone.yaml"), (risk, "risk.yaml")):
+        stems = re.findall(r"[\w'-]+\*", (CONFIG_DIR / name).read_text(encoding="utf-8"))
+        assert max(len(s) - 1 for s in stems) < module._LONGEST_STEM, name
+    assert score_tone(None, "a" * 100_000).tone == 0  # one enormous token: scored, not stuck

@@ -450,6 +450,9 @@ def _attribution_after(masked: str, span: _Span, quote_text: str, tongue: _Tongu
     return None
 
 
+_LOOK_BACK = 600  # characters before a quote searched for its attribution within the sentence
+
+
 def _clause_before(masked: str, floor: int, end: int, tongue: _Tongue = _ENGLISH) -> tuple[int, str] | None:
     """The clause that ends at `end` (from the last boundary after `floor`), if it is a short speaker-like phrase."""
     start = floor
@@ -494,19 +497,22 @@ def _attribution_in_sentence(
     """
     if sentence is None:
         return None
+    # a "sentence" can be a whole page without stops (markup, lists): look back a bounded stretch only, so
+    # that a page with thousands of quotes in one run costs linear time, not quadratic
+    start = max(sentence.start, span.open - _LOOK_BACK)
     if tongue.according is not None:  # "Laut Brenner ist das „kein Grund zur Panik“"
-        for match in tongue.according.finditer(masked, sentence.start, span.open):
+        for match in tongue.according.finditer(masked, start, span.open):
             if _speaker_like(match.group("sp"), False, tongue):
                 return _Attribution(
                     match.group("sp"), match.start("sp"), match.end("sp"), match.group().split()[0], False
                 )
-    verbs = [v for v in tongue.near.finditer(masked, sentence.start, span.open) if v.group() != "according to"]
+    verbs = [v for v in tongue.near.finditer(masked, start, span.open) if v.group() != "according to"]
     for verb in reversed(verbs):
         pronoun = _PRONOUN_AFTER_VERB.match(masked, verb.end()) if tongue is not _ENGLISH else None
         if pronoun is not None:  # "Zugleich räumte er ein, dass ... „...“"
             return _Attribution(pronoun["sp"], pronoun.start("sp"), pronoun.end("sp"), verb.group(), False)
-        before = _TRAILING_CONJUNCTION.sub("", masked[sentence.start : verb.start()].rstrip())
-        clause = _clause_before(masked, sentence.start, sentence.start + len(before), tongue)
+        before = _TRAILING_CONJUNCTION.sub("", masked[start : verb.start()].rstrip())
+        clause = _clause_before(masked, start, start + len(before), tongue)
         if clause is not None:
             return _Attribution(clause[1], clause[0], clause[0] + len(clause[1]), verb.group(), False)
     if not verbs:

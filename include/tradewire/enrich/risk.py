@@ -27,6 +27,9 @@ _WORD = re.compile(r"[a-z0-9\u00c0-\u024f]+")  # hyphens and apostrophes split w
 _MEMO_LIMIT = 200_000
 
 
+_LONGEST_STEM = 40  # characters; config/risk.yaml's longest stem is far shorter (checked by a test)
+
+
 @dataclass(frozen=True)
 class _Phrase:
     rest: tuple[tuple[str, bool], ...]  # the words after the first: (word or stem, is_stem)
@@ -68,7 +71,7 @@ class TermIndex:
             return found
         names = set(self.exact.get(word, ()))
         phrases = list(self.phrase_exact.get(word, ()))
-        for cut in range(len(word), 1, -1):
+        for cut in range(min(len(word), _LONGEST_STEM), 1, -1):  # no stem is longer: linear on a huge token
             prefix = word[:cut]
             names.update(self.stems.get(prefix, ()))
             phrases.extend(self.phrase_stems.get(prefix, ()))

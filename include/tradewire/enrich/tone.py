@@ -30,6 +30,9 @@ _TOKEN = re.compile(r"[a-z0-9\u00c0-\u024f]++(?:['’-][a-z0-9\u00c0-\u024f]++)*
 _MEMO_LIMIT = 200_000  # distinct words memoised before the memo is reset
 
 
+_LONGEST_STEM = 40  # characters; config/tone.yaml's longest stem is far shorter (checked by a test)
+
+
 @dataclass(frozen=True)
 class WordScore:
     tone: float  # +1 positive, -1 negative, 0 neither
@@ -65,7 +68,9 @@ class Lexicon:
         value = exact.get(word)
         if value is not None:
             return value
-        for cut in range(len(word), 2, -1):  # the longest stem wins: the most specific entry
+        # the longest stem wins: the most specific entry; no stem is longer than _LONGEST_STEM, and starting
+        # there keeps a 200,000-letter "word" from costing a quadratic number of slices
+        for cut in range(min(len(word), _LONGEST_STEM), 2, -1):
             value = stems.get(word[:cut])
             if value is not None:
                 return value
