@@ -156,3 +156,9 @@ def test_language_is_told_by_function_words() -> None:
     assert text_language("Le gouvernement a présenté les mesures dans un projet de loi sur les douanes.") == "fr"
     assert text_language("El Gobierno presentó las medidas para los exportadores del sector.") == "es"
     assert text_language("The government and the opposition agreed on a compromise of sorts.") == "en"
+
+
+def test_a_bare_surname_is_not_an_actor_before_their_first_office() -> None:
+    text = "Mr. Stoltenberg said NATO would act."
+    assert _by_name(None, text, date(2020, 3, 2))["Jens Stoltenberg"].actor_id == "jens_stoltenberg"
+    assert "Jens Stoltenberg" not in _by_name(None, text, date(1987, 3, 2))  # 1987: somebody else

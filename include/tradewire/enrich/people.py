@@ -358,7 +358,14 @@ def _pick_actor(index: ActorIndex, surname: str, day: date | None, seen: dict[st
         in_office = [c for c in candidates if index.actors[c].role_on(day) and _serving(index.actors[c], day)]
         if len(in_office) == 1:
             return in_office[0]
+        # a story from before an actor's first office is about someone else ("Stoltenberg" in 1987)
+        candidates = tuple(c for c in candidates if not _before_career(index.actors[c], day))
     return candidates[0] if len(candidates) == 1 else None
+
+
+def _before_career(actor: Actor, day: date) -> bool:
+    starts = [start for _, start, _ in actor.roles]
+    return bool(starts) and all(start is not None and day < start for start in starts)
 
 
 def _serving(actor: Actor, day: date) -> bool:
