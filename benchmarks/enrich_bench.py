@@ -4,8 +4,9 @@
 
 Data: ../shared/eval/reuters21578/parsed/reuters21578_all.jsonl.gz, 21,578 Reuters newswire stories of 1987 with
 the indexers' TOPICS, PLACES, PEOPLE and ORGS labels. Every story (N evenly spaced ones with --limit) goes through
-`enrich_record(title, text)` once: the title as the title, the dateline and body as the text. The title is not repeated
-in the text: the pipeline's cleaner drops a repeated headline, and a repeat would count title terms twice. The
+`enrich_record(title, text, day)` once: the title as the title, the dateline and body as the text, the story's DATE
+as the publication day (the pipeline always knows an article's day). The title is not repeated in the text: the
+pipeline's cleaner drops a repeated headline, and a repeat would count title terms twice. The
 labels name what a story is about, not every mention, so passing mentions count against precision.
 
 Split: ModApte as README.txt VIII.B defines it, TRAIN = LEWISSPLIT="TRAIN" and TOPICS="YES", TEST =
@@ -116,10 +117,19 @@ class Story:
     places: tuple[str, ...]
     people: tuple[str, ...]
     orgs: tuple[str, ...]
+    published: date | None = None  # the story's DATE: the pipeline always knows an article's day
 
     @property
     def text(self) -> str:
         return "\n".join(part for part in (self.dateline, self.body) if part)
+
+
+def _reuters_day(value: str | None) -> date | None:
+    """'26-FEB-1987 15:01:01.79' -> 1987-02-26 (None when the field is missing or malformed)."""
+    try:
+        return datetime.strptime((value or "").strip().split(" ")[0], "%d-%b-%Y").date()  # day: 1 or 2 digits
+    except ValueError:
+        return None
 
 
 def story_from_json(obj: dict[str, Any]) -> Story:
@@ -134,6 +144,7 @@ def story_from_json(obj: dict[str, Any]) -> Story:
         places=tuple(obj.get("places") or ()),
         people=tuple(obj.get("people") or ()),
         orgs=tuple(obj.get("orgs") or ()),
+        published=_reuters_day(obj.get("date")),
     )
 
 
@@ -376,7 +387,7 @@ def _place_found(city: str, names: list[str]) -> bool:
 
 def enrich_all(stories: Sequence[Story]) -> tuple[dict[int, dict[str, Any]], float]:
     started = time.perf_counter()
-    results = {story.newid: enrich_record(story.title, story.text) for story in stories}
+    results = {story.newid: enrich_record(story.title, story.text, story.published) for story in stories}
     return results, time.perf_counter() - started
 
 
