@@ -117,3 +117,10 @@ def test_without_a_publication_day_only_absolute_dates() -> None:
 
 def test_numbers_that_are_not_years() -> None:
     assert _found("Tariffs of 2025% and $2030 and 1,2024 tonnes.") == []
+
+
+def test_the_month_of_a_clause_is_no_date() -> None:
+    published = date(2025, 8, 21)
+    assert find_dates("backdated to the first day of the month in which the Commission acts", published) == []
+    (end,) = find_dates("before the end of the month.", published)
+    assert end.date == date(2025, 8, 1)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tests.conftest import SEED, require_shared
@@ -40,13 +41,13 @@ def test_article_topics_filter_and_title_offsets_ignored() -> None:
     assert find_dyads(text, countries, topics=None)[0].topics == ("tariffs",)
 
 
-def test_list_sentences_count_only_when_nothing_else_pairs() -> None:
+def test_a_list_of_countries_is_no_interaction() -> None:
     text = "Exports went to Japan, Korea, Vietnam and Thailand. Japan and Korea then met."
     names = {"JPN": "Japan", "KOR": "Korea", "VNM": "Vietnam", "THA": "Thailand"}
     countries = [{"iso3": i, "name": n} for i, n in names.items()]  # no offsets: found in the text
-    dyads = {(d.a, d.b): d.mentions for d in find_dyads(text, countries)}
-    assert dyads[("JPN", "KOR")] == 1  # the list sentence does not count for them
-    assert dyads[("THA", "VNM")] == 1  # nothing else pairs these
+    (dyad,) = find_dyads(text, countries)
+    assert (dyad.a, dyad.b, dyad.mentions) == ("JPN", "KOR", 2)  # named together twice; they meet in the second
+    assert dyad.evidence[0][2] == "Japan and Korea then met."  # the interacting sentence first
 
 
 def test_people_stand_for_their_country() -> None:
@@ -90,3 +91,53 @@ def test_a_country_named_as_the_venue_is_not_a_party() -> None:
     dyads = find_dyads(text, countries)
     assert [(d.a, d.b) for d in dyads] == [("CHN", "USA")]
     assert dyads[0].mentions == 2  # "in Chinese imports": a party, not a venue
+
+
+def _pairs(text: str, *names: tuple[str, str]) -> list[tuple[str, str]]:
+    countries: dict[str, dict] = {}
+    for iso3, name in names:
+        entry = countries.setdefault(iso3, {"iso3": iso3, "name": name, "offsets": []})
+        entry["offsets"] += [m.start() for m in re.finditer(re.escape(name), text)]
+    return [(d.a, d.b) for d in find_dyads(text, list(countries.values()))]
+
+
+def test_a_link_between_the_two_mentions_makes_an_interaction() -> None:
+    assert _pairs("Australia's exports to Japan rose.", ("AUS", "Australia"), ("JPN", "Japan")) == [("AUS", "JPN")]
+    assert _pairs("Japan warned the United States it may retaliate.", ("JPN", "Japan"), ("USA", "United States")) == [
+        ("JPN", "USA")
+    ]
+    assert _pairs("U.S.-Japan talks resumed.", ("USA", "U.S."), ("JPN", "Japan")) == [("JPN", "USA")]
+    assert _pairs("The war between Iran and Iraq went on.", ("IRN", "Iran"), ("IRQ", "Iraq")) == [("IRN", "IRQ")]
+    assert _pairs("India and Britain signed a trade deal.", ("IND", "India"), ("GBR", "Britain")) == [("GBR", "IND")]
+
+
+def test_rivals_lists_and_parallel_clauses_are_not_interactions() -> None:
+    rivals = "Shipments from Brazil rose, while imports from the United States fell to zero."
+    assert _pairs(rivals, ("BRA", "Brazil"), ("USA", "United States")) == []
+    listed = "Turkey, India and China together supplied 40 percent of the steel the EU imported."
+    assert _pairs(listed, ("TUR", "Turkey"), ("IND", "India"), ("CHN", "China")) == []
+    parallel = "Venezuela got two credits, one from a bank of France and the other from Britain."
+    assert ("FRA", "GBR") not in _pairs(parallel, ("FRA", "France"), ("GBR", "Britain"), ("VEN", "Venezuela"))
+    side_by_side = "Thai and Vietnamese exporters are struggling."
+    assert _pairs(side_by_side, ("THA", "Thai"), ("VNM", "Vietnamese")) == []
+    ranged = "Carmakers from Germany to Japan warned of stoppages."
+    assert _pairs(ranged, ("DEU", "Germany"), ("JPN", "Japan")) == []
+    name = "Mexico seeks a review of the U.S.-Mexico-Canada Agreement."
+    assert ("CAN", "MEX") not in _pairs(name, ("USA", "U.S."), ("MEX", "Mexico"), ("CAN", "Canada"))
+
+
+def test_a_measure_of_one_country_pairs_it_with_the_country_it_hits() -> None:
+    text = "Carmakers from Germany to Japan face stoppages as China's export controls choke shipments."
+    pairs = _pairs(text, ("DEU", "Germany"), ("JPN", "Japan"), ("CHN", "China"))
+    assert pairs == [("CHN", "DEU"), ("CHN", "JPN")]
+
+
+def test_the_eu_and_the_dateline_make_no_dyad() -> None:
+    text = "Ursula von der Leyen met Donald Trump on Sunday to agree a trade deal."
+    people = [
+        {"name": "Ursula von der Leyen", "country_iso3": "EUU", "offsets": [0]},
+        {"name": "Donald Trump", "country_iso3": "USA", "offsets": [text.index("Donald")]},
+    ]
+    assert find_dyads(text, [], people=people) == []
+    wire = "HONG KONG, April 8 - Trade friction between the U.S. and Japan raised fears."
+    assert _pairs(wire, ("HKG", "HONG KONG"), ("USA", "U.S."), ("JPN", "Japan")) == [("JPN", "USA")]

@@ -268,3 +268,49 @@ def test_sidelines_of_a_summit() -> None:
 def test_effective_immediately() -> None:
     event = _only("The US added 26 Chinese firms to the entity list on Tuesday, taking effect immediately.")
     assert event.effective_date == "2025-10-21"
+
+
+def test_meeting_a_target_or_giving_a_speech_is_no_meeting() -> None:
+    assert not [e for e in _events("Romero said the Philippines was doing its best to meet EC standards.")]
+    text = "Britain's defence minister told a U.S. Chamber of Commerce meeting that Washington was unfair."
+    assert not [e for e in _events(text) if e.type == "meeting"]
+
+
+def test_a_trigger_inside_a_name_is_no_event() -> None:
+    text = "Tanghe said the proposed tax conforms with General Agreement on Tariffs and Trade rules, Japan said."
+    assert not [e for e in _events(text) if e.type == "tariff_action"]
+
+
+def test_references_back_to_an_agreement_are_not_new_agreements() -> None:
+    text = (
+        "Japan and the United States signed a trade agreement on Friday. "
+        "As part of that agreement, Japan will buy more American rice. "
+        "Baker said Japan's rate rise was not in keeping with what we agreed to, Japan said. "
+        "France had agreed in Paris to cut rates, Japan said."
+    )
+    (event,) = [e for e in _events(text) if e.type == "agreement"]
+    assert (event.status, event.date) == ("held", "2025-10-24")
+
+
+def test_mentions_of_one_named_gathering_merge() -> None:
+    text = (
+        "Finance ministers of Japan and Germany will meet at the G-7 meeting in Washington on Friday. "
+        "Officials said the United States would press Japan at the G-7 meeting."
+    )
+    meetings = [e for e in _events(text) if e.type == "meeting"]
+    assert len(meetings) == 1 and len(meetings[0].offsets) == 2
+
+
+def test_an_event_a_day_after_a_dated_one_and_the_lead_day() -> None:
+    text = (
+        "Vietnamese makers spent Monday poring over supplier lists, a day after the United States and Vietnam "
+        "unveiled a framework trade deal."
+    )
+    (deal,) = [e for e in _events(text) if e.type == "agreement"]
+    assert deal.date == "2025-10-26"
+    lead = (
+        "China's Ministry of Commerce said on Sunday its probe found Canadian canola was dumped. "
+        "China will require importers of Canadian canola to post cash deposits starting Thursday."
+    )
+    (deposit,) = [e for e in _events(lead) if e.type == "tariff_action"]
+    assert (deposit.date, deposit.effective_date) == ("2025-10-26", "2025-10-30")

@@ -22,7 +22,7 @@ FLOORS = {  # field: (precision, recall)
     "organizations": (0.85, 0.80),
     "topics": (0.70, 0.80),
     "is_trade": (0.95, 0.70),
-    "dyads": (0.40, 0.80),
+    "dyads": (0.90, 0.70),
     "events": (0.40, 0.55),
     "quotes": (0.95, 0.85),
     "quote_speakers": (0.95, 0.85),

@@ -105,6 +105,31 @@ _MEET_OBJECT = re.compile(
     r"\d|[,.;:\"”’)]|$|(?:the\s+)?[A-Z](?!\.[A-Z]\.\s+[a-z]))"
 )
 _MEET_VERBS = frozenset({"meet", "meets", "met"})
+# "meet EC standards", "met its obligations", "meeting U.S. demands": a target reached, not a meeting
+_MEET_TARGET = re.compile(
+    r"(?i:\s+(?:[\w.'’-]+\s+){0,2}?(?:expectations|demands?|targets?|needs|requirements|criteria|standards|deadlines?|"
+    r"goals|obligations|commitments|conditions|forecasts|estimates|quotas?|costs|payments?|debts?|thresholds?|"
+    r"benchmarks?|rules|terms|challenges?)\b)"
+)
+# "told a Chamber of Commerce meeting", "speaking at a conference": where a speech was given, not a meeting
+_SPEECH_VENUE = re.compile(
+    r"(?i:\b(?:told|addressed|addressing|address|addresses|speaking\s+(?:at|to|before)|spoke\s+(?:at|to|before)|"
+    r"speech\s+(?:at|to|before)|remarks\s+(?:at|to)|said\s+at|told\s+reporters\s+at)\s+(?:an?\s+|the\s+)?"
+    r"(?:[\w.'’&-]+\s+){0,5}$)"
+)
+# "the General Agreement on Tariffs and Trade": a trigger inside a name
+_IN_NAME = re.compile(r"\b[A-Z][a-z]+\s+(?:on|of|for)\s+$")
+# "had agreed in Paris", "what we agreed to": an agreement told as made before
+_AGREED_BEFORE = re.compile(r"(?i:\b(?:had|what(?:\s+\w+){0,2})\s+)$")
+_NEAR_CUE = 30.0  # "the agreement" is a new one only with its own verb this close ("the agreement was signed")
+# "spent Thursday ..., a day after Washington and Hanoi unveiled a deal": the event is days off the date
+_DAYS_APART = re.compile(
+    r"(?i:\b(?P<n>a|one|two|three|four|five|six|\d)\s+days?\s+(?P<dir>after|before|earlier|later)\b)"
+)
+_DAY_COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_LEAD_SENTENCES = 4  # events told this early without a date happened on the lead's day
+# a named gathering: "the G-7 summit", "an OPEC meeting", "the Venice economic summit"
+_GATHERING_NAME = re.compile(r"(?:^|\s)((?:[A-Z][\w&.-]*\s+){1,3})(?:[a-z]+\s+)?$")
 _SINCE = re.compile(r"(?i:\b(?:ever\s+)?since\b)(?!\s+(?:then|last|early|late|mid|the\s+(?:start|beginning|end)\b))")
 
 
@@ -305,6 +330,8 @@ class _Draft:
     effective: DateMention | None = None
     offsets: list[int] = field(default_factory=list)
     strict: bool = False  # joins only mentions of its own type (a summit beside which talks were held)
+    index: int = 0  # the sentence's place in the article
+    name: str | None = None  # of a named gathering ("G-7"), for merging its mentions
 
     def freeze(self) -> Event:
         return Event(
@@ -420,14 +447,16 @@ def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def _status(cues: list[tuple[int, int, str]], family: str, start: int, end: int) -> str | None:
+def _status(
+    cues: list[tuple[int, int, str]], family: str, start: int, end: int, reach: float | None = None
+) -> str | None:
     """The status named by the cue word nearest the trigger at [start, end) (offsets in the text).
 
     Outside meetings the cue must be close: "announced an investigation into ... the Phase One
     Trade Agreement" announces the investigation, not the agreement.
     """
     best: tuple[float, str] | None = None
-    reach = 1e9 if family == "meeting" else _CUE_REACH
+    reach = reach if reach is not None else 1e9 if family == "meeting" else _CUE_REACH
     for cue_start, cue_end, status in cues:
         if cue_end <= start:
             distance = float(start - cue_end)
@@ -613,6 +642,8 @@ def _same_happening(a: _Draft, b: _Draft) -> bool:
             a.rate_pct is not None and a.rate_pct == b.rate_pct
         )
         return b.anaphoric or same_terms or bool(a.date and b.date and a.date.date == b.date.date)
+    if a.name and a.name == b.name and a.type == b.type:
+        return True  # "the G-7 meeting" again
     if a.type != b.type and (a.strict or b.strict or not b.anaphoric):
         return False  # "LeBlanc met Lutnick" is not the negotiations; "the meeting" may be the talks
     score = 2 if a.place and b.place and a.place[0] == b.place[0] else 0
@@ -682,9 +713,8 @@ def find_events(
     triggers = _scan(text, low)
     if not triggers:
         return []
-    dateline = _DATELINE.match(text)
-    body_start = dateline.end() if dateline else 0
-    sentences = _rejoin(text, sentences if sentences is not None else split_sentences(text))
+    body_start = dateline_end(text)
+    sentences = rejoin_lines(text, sentences if sentences is not None else split_sentences(text))
     starts = [s.start for s in sentences]
     article = _Article(text, countries, people, places)
     by_sentence: dict[int, list[_Found]] = {}
@@ -720,6 +750,16 @@ def find_events(
                 continue  # "non-tariff barriers"
             if match.key in _MEET_VERBS and not _MEET_OBJECT.match(text, match.end):
                 continue
+            if (
+                kind == "meeting"
+                and match.key in (*_MEET_VERBS, "meeting")
+                and _MEET_TARGET.match(text, match.end, min(sentence.end, match.end + 40))
+            ):
+                continue  # "meet EC standards", "meeting U.S. demands"
+            if family == "meeting" and _SPEECH_VENUE.search(text, max(sentence.start, match.start - 70), match.start):
+                continue  # "told a U.S. Chamber of Commerce meeting": a speech, not a meeting
+            if match.surface[0].isupper() and _IN_NAME.search(text, max(sentence.start, match.start - 30), match.start):
+                continue  # "the General Agreement on Tariffs and Trade"
             word = _WORD_BEFORE.search(text, max(0, match.start - 20), match.start) if match.key == "met" else None
             if word and word.group(1).lower() in _EARLIER:
                 break  # "last met in Madrid, when they agreed ...": an earlier round and all told with it
@@ -770,6 +810,15 @@ def find_events(
             if sentence_cues is None:
                 sentence_cues = _cues(low, sentence)
             status = _status(sentence_cues.get(family, []), family, match.start, match.end)
+            if kind == "agreement":
+                if match.key in ("agreed to", "agreed on") and _AGREED_BEFORE.search(
+                    text, max(sentence.start, match.start - 30), match.start
+                ):
+                    continue  # "had agreed in Paris", "what we agreed to": an agreement made before
+                if _ANAPHORA.search(text, max(sentence.start, match.start - 30), match.start) and (
+                    _status(sentence_cues.get(family, []), family, match.start, match.end, _NEAR_CUE) is None
+                ):
+                    continue  # "as part of that agreement", "under the deal": the agreement told before
             if status is None and family != "meeting":
                 continue  # a bare "tariffs on steel": no act is told, so no event
             if sentence_dates is None:
@@ -780,6 +829,8 @@ def find_events(
             when = _nearest_date(
                 text, [d for d in sentence_dates if not _inside(background, d.start)], match.start, effective
             )
+            if when is not None:
+                when = _days_apart(text, when, match.start)
             if when and published and abs(when.start - match.start) <= 120 and _is_old(when, published):
                 seen_types.add(kind)  # "imposed punitive duties in 2020": background
                 if family == "meeting":
@@ -832,6 +883,8 @@ def find_events(
                 date=when,
                 effective=effective,
                 offsets=[sentence.start],
+                index=index,
+                name=_gathering_name(text, sentence, match) if family == "meeting" else None,
             )
             if kind == "tariff_action":
                 _tariff_details(draft, article, country_hits, place_hits, match.end)
@@ -867,10 +920,18 @@ def find_events(
                 kept = _merge(events, one) or one
                 if kept is one:
                     events.append(one)
+    if published is not None:
+        _lead_day(text, events, sentences, body_start, published, all_dates)
     return [e.freeze() for e in events]
 
 
-def _rejoin(text: str, sentences: list[Sentence]) -> list[Sentence]:
+def dateline_end(text: str) -> int:
+    """Where the body starts after a wire dateline ("WASHINGTON, April 8 (Reuters) - "), else 0."""
+    dateline = _DATELINE.match(text)
+    return dateline.end() if dateline else 0
+
+
+def rejoin_lines(text: str, sentences: list[Sentence]) -> list[Sentence]:
     """Sentences cut at a hard line break inside them (wire copy wraps lines) joined again."""
     out: list[Sentence] = []
     for sentence in sentences:
@@ -909,6 +970,65 @@ def _today(published: date, sentence: Sentence) -> DateMention:
 
 def _date_start(mention: DateMention) -> int:
     return mention.start
+
+
+def _days_apart(text: str, when: DateMention, trigger: int) -> DateMention:
+    """The date of an event told "a day after"/"two days before" the dated happening of its sentence."""
+    if when.granularity != "day" or when.end > trigger:
+        return when
+    found = list(_DAYS_APART.finditer(text, when.end, trigger))
+    if not found:
+        return when
+    apart = found[-1]  # the one nearest the trigger
+    count = _DAY_COUNTS.get(apart["n"].lower()) or int(apart["n"])
+    shift = -count if apart["dir"].lower() in ("after", "later") else count
+    return DateMention(when.text, when.start, when.end, when.date + timedelta(days=shift), "day", when.tense)
+
+
+def _gathering_name(text: str, sentence: Sentence, match: _Found) -> str | None:
+    """The name a meeting or summit is told by ("G-7", "OPEC", "Venice"), from the capitalised words before it."""
+    found = _GATHERING_NAME.search(text, max(sentence.start, match.start - 40), match.start)
+    if not found:
+        return None
+    words = [w for w in found.group(1).split() if w not in ("The", "A", "An", "This", "That", "Next", "Last")]
+    return " ".join(words) or None
+
+
+def _lead_day(
+    text: str,
+    events: list[_Draft],
+    sentences: list[Sentence],
+    body_start: int,
+    published: date,
+    given: list[DateMention] | None,
+) -> None:
+    """Undated events told in the first sentences, as done or decided, happened on the lead's day.
+
+    The lead's day is a day named in the first two sentences of the body ("said on Tuesday"), in the
+    week before publication and not a day something takes effect ("starting Thursday").
+    """
+    done = ("held", "announced", "imposed")
+    undated = [e for e in events if e.date is None and e.index < _LEAD_SENTENCES and e.status in done]
+    if not undated:
+        return
+    lead = [s for s in sentences if s.end > body_start][:2]
+    day = None
+    for sentence in lead:
+        for mention in _sentence_dates(sentence, published, given):
+            if (
+                mention.granularity == "day"
+                and timedelta(0) <= published - mention.date <= timedelta(days=7)
+                and not _EFFECTIVE.search(text, max(sentence.start, mention.start - 40), mention.start)
+            ):
+                day = mention
+                break
+        if day:
+            break
+    if day is None:
+        return
+    for event in undated:
+        if event.effective is None or event.effective.date >= day.date:
+            event.date = day
 
 
 def _nearby_place(
