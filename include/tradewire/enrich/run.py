@@ -90,6 +90,7 @@ def _staged(record: dict[str, Any] | None) -> dict[str, Any]:
         gpr_evidence=[str(e) for e in gpr.get("evidence") or []],
         tpu=record["tpu"],
         tpu_evidence=[str(e) for e in record.get("tpu_evidence") or []],
+        enrich_error=None,
     )
     return staged
 
@@ -98,21 +99,26 @@ def _day(value: datetime | None) -> date | None:
     return value.date() if value is not None else None
 
 
+def _enrich_row(row: dict[str, Any]) -> dict[str, Any]:
+    if row["page_type"] != "article":
+        return _staged(None)
+    try:
+        return _staged(enrich_record(row["title"], row["text"], _day(row["published_at"]), row["authors"]))
+    except Exception as exc:  # one article the rules choke on must not stop the batch: it loads, unenriched, with why
+        log.exception("enrich: item %s could not be enriched", row["item_id"])
+        return {**_staged(None), "enrich_error": f"{type(exc).__name__}: {exc}"[:500]}
+
+
 def enrich_articles(clean_path: Path, out_path: Path) -> Path:
     frame = pl.read_parquet(clean_path)
-    staged = [
-        _staged(
-            enrich_record(row["title"], row["text"], _day(row["published_at"]), row["authors"])
-            if row["page_type"] == "article"
-            else None
-        )
-        for row in frame.select("title", "text", "page_type", "published_at", "authors").iter_rows(named=True)
-    ]
+    rows = frame.select("item_id", "title", "text", "page_type", "published_at", "authors").iter_rows(named=True)
+    staged = [_enrich_row(row) for row in rows]
     columns = [
         pl.Series(name, [s[name] for s in staged], dtype=pl.List(struct)) for name, struct in LIST_COLUMNS.items()
     ]
     columns += [pl.Series(name, [s[name] for s in staged], dtype=dtype) for name, dtype in SCALAR_COLUMNS.items()]
     frame = frame.with_columns(columns)
     write_stage_output(frame, out_path)
-    log.info("enrich: %d records -> %s", frame.height, out_path)
+    failed = sum(1 for s in staged if s["enrich_error"])
+    log.info("enrich: %d records (%d could not be enriched) -> %s", frame.height, failed, out_path)
     return out_path

@@ -62,4 +62,5 @@ SCALAR_COLUMNS: dict[str, pl.DataType] = {
     "gpr_evidence": _NAMES,
     "tpu": pl.Boolean(),
     "tpu_evidence": _NAMES,
+    "enrich_error": pl.String(),  # why the article could not be enriched; it is loaded all the same
 }

@@ -249,6 +249,7 @@ MIGRATIONS: list[Migration] = [
         ALTER TABLE articles ADD COLUMN gpr_evidence VARCHAR[];
         ALTER TABLE articles ADD COLUMN tpu BOOLEAN;
         ALTER TABLE articles ADD COLUMN tpu_evidence VARCHAR[];
+        ALTER TABLE articles ADD COLUMN enrich_error VARCHAR;
         CREATE TABLE article_places (
             article_id VARCHAR NOT NULL,
             name VARCHAR NOT NULL,

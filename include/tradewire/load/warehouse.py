@@ -253,7 +253,7 @@ def _write_articles(con: duckdb.DuckDBPyConnection, canonical: pl.DataFrame, now
                b.extractor,
                k.first_seen_at, b.seen_at, b.story_id, b.is_trade, b.is_trade_evidence,
                b.tone, b.conflict_cooperation, b.tone_evidence, b.gpr_threat, b.gpr_act, b.gpr_evidence, b.tpu,
-               b.tpu_evidence
+               b.tpu_evidence, b.enrich_error
         FROM batch b JOIN kept k USING (article_id)
         """
     )
