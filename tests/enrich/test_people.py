@@ -162,3 +162,16 @@ def test_a_bare_surname_is_not_an_actor_before_their_first_office() -> None:
     text = "Mr. Stoltenberg said NATO would act."
     assert _by_name(None, text, date(2020, 3, 2))["Jens Stoltenberg"].actor_id == "jens_stoltenberg"
     assert "Jens Stoltenberg" not in _by_name(None, text, date(1987, 3, 2))  # 1987: somebody else
+
+
+def test_anchored_scans_find_what_a_full_scan_finds() -> None:
+    from tradewire.enrich.people import _OFFICE_STARTS, _ROLE_OF, _TITLE_STARTS, _TITLED, _anchored
+
+    text = (
+        "Treasury Secretary James Baker said. West German Finance Minister Gerhard Stoltenberg and Fed chairman "
+        "Paul Volcker met; the Governor of the Bank of Greece, Dimitris Halikias, said. 3rd minister Ann Lee, "
+        "Vice-President Dan Quayle, Mrs. Thatcher, Sen. Bob Dole and Commerzbank analyst Carsten Fritsch told."
+    )
+    for pattern, words, before in ((_TITLED, _TITLE_STARTS, True), (_ROLE_OF, _OFFICE_STARTS, False)):
+        want = [(m.span(), m.groups()) for m in pattern.finditer(text)]
+        assert want and [(m.span(), m.groups()) for m in _anchored(pattern, text, words, before)] == want

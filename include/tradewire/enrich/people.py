@@ -104,6 +104,18 @@ _ROLE_OF = re.compile(
     rf"(?=[A-Za-z])\b{_OFFICE}(?:{_GAP}\([A-Z]{{2,8}}\)|,{_GAP}[A-Z]{{2,8}})?"
     rf"(?:,{_GAP}({_FULL_NAME})(?=,|{_GAP}{_SPEECH})|{_GAP}({_FULL_NAME})(?={_GAP}(?:{_SPEECH}|who\b)))"
 )
+# literal starts of every _TITLES and _OFFICE alternative (prefixes will do): an Aho-Corasick pass finds where a
+# match can begin, so the two scans try their pattern there instead of at every letter of the text
+_TITLE_STARTS = (
+    "President Vice Prime Premier Chancellor King Crown Minister Secretary Commissioner Rep Governor Ambassador Envoy "
+    "Sen Congress Gen Chair Director Treasurer Spokes Professor CEO Mr Ms Dr minister secretary commissioner governor "
+    "ambassador envoy chancellor chairman representative leader official raider banker spokes analyst economist "
+    "strategist negotiator advis chief president director professor head"
+)
+_OFFICE_STARTS = (
+    "Minister minister Secretary secretary Governor governor Chair chair President president Chancellor chancellor "
+    "Commissioner commissioner Director director Head head Chief chief Leader leader Treasurer treasurer"
+)
 _APPOSITIVE_BEFORE = re.compile(r"[,\w] (?:the )?$")
 # a name right before a verb of speech ("Henry Kaufman said"): found from the verb backwards
 _SPEECH_AT = re.compile(_SPEECH)  # starts with literals, so re skips ahead fast; the gap before is checked in code
@@ -340,6 +352,47 @@ def actor_index() -> ActorIndex:
             by_surname.setdefault(actor.surname, []).append(actor.id)
     automaton.make_automaton()
     return ActorIndex(automaton, actors, {k: tuple(v) for k, v in by_surname.items()})
+
+
+@lru_cache(maxsize=2)
+def _starts_automaton(words: str) -> Any:
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for word in words.split():
+        automaton.add_word(word, len(word))
+    automaton.make_automaton()
+    return automaton
+
+
+def _anchored(pattern: re.Pattern[str], text: str, words: str, word_before: bool) -> list[re.Match[str]]:
+    """pattern.finditer(text) for a pattern whose matches begin at one of `words` (or, with word_before, at the
+    ASCII word one space before one): the same matches, tried only where they can start."""
+    starts: set[int] = set()
+    for end, length in _starts_automaton(words).iter(text):
+        at = end - length + 1
+        starts.add(at)
+        if word_before and at > 1 and text[at - 1] == " ":
+            first = at - 1
+            while first > 0 and text[first - 1].isascii() and text[first - 1].isalpha():
+                first -= 1
+            if first < at - 1:
+                starts.add(first)
+    found: list[re.Match[str]] = []
+    done = 0
+    for at in sorted(starts):
+        if at < done:
+            continue
+        match = pattern.match(text, at)
+        if match is not None:
+            found.append(match)
+            done = match.end()
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _word_pattern(word: str) -> re.Pattern[str]:
+    return re.compile(rf"\b{re.escape(word)}\b")
 
 
 def _bounded(text: str, start: int, end: int) -> bool:
@@ -591,7 +644,7 @@ def find_people(
         key = known or " ".join(tokens)
         add(key, PersonMention(" ".join(tokens), role), start)
 
-    for match in _TITLED.finditer(full):
+    for match in _anchored(_TITLED, full, _TITLE_STARTS, True):
         role = match.group(1)
         claim(match.group(2), None if role.rstrip(".") in {"Mr", "Mrs", "Ms", "Dr"} else role, match.start(2))
     for pattern in (_SAID_APPOSITION, _APPOSITION_SAID, _APPOSITION_OFFICE):
@@ -606,7 +659,7 @@ def find_people(
     if ", who" in full:
         for match in _WHO.finditer(full):
             claim(match.group(1), None, match.start(1))
-    for match in _ROLE_OF.finditer(full):
+    for match in _anchored(_ROLE_OF, full, _OFFICE_STARTS, False):
         group = 2 if match.group(2) else 3
         if group == 3 and _APPOSITIVE_BEFORE.search(full[max(0, match.start() - 8) : match.start()]):
             continue
@@ -636,7 +689,7 @@ def find_people(
         if not surname or len(surname) < 3:
             continue
         taken = [(o, o + len(p.name)) for p in people.values() for o in p.offsets]
-        for match in re.finditer(rf"\b{re.escape(surname)}\b", full):
+        for match in _word_pattern(surname).finditer(full):
             at = match.start() - shift
             if not any(s <= match.start() < e for s, e in covered) and not any(s <= at < e for s, e in taken):
                 person.offsets.append(at)
