@@ -314,3 +314,46 @@ def test_an_event_a_day_after_a_dated_one_and_the_lead_day() -> None:
     )
     (deposit,) = [e for e in _events(lead) if e.type == "tariff_action"]
     assert (deposit.date, deposit.effective_date) == ("2025-10-26", "2025-10-30")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("China lifts ban on Japanese seafood from 37 prefectures.", "tariff_action"),  # an import ban
+        ("India scrapped its last rice export curbs on Monday.", "export_control"),
+        ("India has removed the restrictions on rice exports, officials said.", "export_control"),
+        ("The EU suspended the tariffs on US whiskey.", "tariff_action"),
+        ("Washington eased sanctions on Venezuela on Tuesday.", "sanction"),
+        ("The White House exempted smartphones from the tariffs on Chinese goods.", "tariff_action"),
+        ("The tariffs on Mexican steel were lifted on Friday.", "tariff_action"),
+        ("Britain will remove tariffs on Indian clothing.", "tariff_action"),
+    ],
+)
+def test_lifted_measures(text: str, kind: str) -> None:
+    event = _only(text)
+    assert (event.type, event.status) == (kind, "lifted")
+
+
+def test_a_demand_to_lift_is_no_lifting() -> None:
+    events = _events("Canadian officials pressed the Trump administration to lift or reduce tariffs on steel.")
+    assert not [e for e in events if e.status == "lifted"]
+
+
+def test_disputes() -> None:
+    filed = _only("China has filed a complaint at the World Trade Organization challenging measures by Canada.")
+    assert (filed.type, filed.status) == ("dispute", "announced")
+    assert {"CHN", "CAN"} <= set(filed.countries)
+    assert _only("Australia challenged China's barley duties at the WTO.").countries == ("AUS", "CHN")
+    assert _only("Brazil asked a WTO panel to rule on US tariffs.", "dispute").status == "announced"
+    threat = _only("India said it was considering requesting consultations at the World Trade Organization.")
+    assert (threat.type, threat.status) == ("dispute", "threatened")
+    assert not _events("Customers filed a complaint with the regulator against Canada's bank.")
+
+
+def test_one_dispute_told_twice_is_one_event() -> None:
+    text = (
+        "GENEVA, June 12 (Reuters) - China has filed a complaint at the WTO against Canada on Thursday. "
+        "In two requests for consultations, the first formal step in a WTO dispute, Beijing targets Canada's surtax."
+    )
+    (event,) = [e for e in _events(text, date(2025, 6, 12)) if e.type == "dispute"]
+    assert event.countries == ("CHN", "CAN") and len(event.offsets) == 2 and event.effective_date is None

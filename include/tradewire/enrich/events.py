@@ -1,11 +1,21 @@
 """Typed events in an article: meetings, talks, summits, tariff actions, export controls, sanctions,
-investigations and agreements, each with status, date, place, actors, countries and its sentence.
+investigations, agreements and disputes, each with status, date, place, actors, countries and its sentence.
 
 Rules, not a model. A trigger word (config/events.yaml) makes an event only when its sentence also
 names a person, a country or a place that the other enrich modules found; the status comes from the
 cue word nearest the trigger ("threatened", "will meet", "imposed"); dates are resolved with dates.py
 against the publication day. Repeated mentions of one happening (the talks in Kuala Lumpur, then "the
 meeting in the Malaysian capital") are merged into the first, keeping every sentence offset.
+
+Coercive measures (tariff_action, export_control, sanction) that are removed, scrapped, eased, suspended,
+waived or exempted get the status `lifted` ("China lifts ban on Japanese seafood", "exempted smartphones
+from the tariffs"). A ban with no trigger of its own is typed by what it stops: an export control when
+exports are named, a sanction for an embargo, else an import ban, typed `tariff_action` (a border
+measure on imports; whether a ban is political cannot be told from its words). No ninth coercive type.
+
+`dispute` is a formal trade dispute ("files WTO complaint", "requests for consultations", "challenged at
+the WTO"), counted only when its sentence names the forum (WTO, dispute settlement, USMCA/CUSMA); its
+countries are the complainant and the respondent named in the sentence.
 """
 
 from __future__ import annotations
@@ -36,6 +46,7 @@ _FAMILY = {
     **{t: "coercive" for t in COERCIVE_TYPES},
     "investigation": "investigation",
     "agreement": "agreement",
+    "dispute": "dispute",
 }
 # a date right after these is when a measure starts to apply
 _EFFECTIVE = re.compile(
@@ -70,6 +81,9 @@ _SHORT_NAMES = frozenset(
 _TERMINAL = re.compile(r"[.!?:;\"”’)\]]\s*$")
 _CAPITAL_AFTER = re.compile(r"\s+capital\b(?!\s+(?:goods|spending|markets?|flows?|controls?|gains?))")
 _WTO = re.compile(r"\b(?:WTO|World\s+Trade\s+Organi[sz]ation)\b")
+# where a formal trade dispute is brought: a complaint or challenge elsewhere is no trade dispute
+_FORUM = re.compile(r"\b(?:WTO|World\s+Trade\s+Organi[sz]ation|USMCA|CUSMA|(?i:dispute\s+settlement))\b")
+_EXPORT_NEAR = re.compile(r"(?i:\bexport)")
 _LOCATIVE = re.compile(r"(?i:\b(?:in|at|to|outside|near)\s+(?:the\s+)?)$")
 _ANAPHORA = re.compile(
     r"(?i:\b(?:(?:the|their|these|those|its|his|her|that|this)\s+(?:[\w-]+\s+){0,2}"
@@ -155,6 +169,8 @@ class _Lexicon:
     background_before: re.Pattern[str]
     background_after: re.Pattern[str]
     context: Any  # Aho-Corasick over lower-cased corporate, government and trade words -> (phrase, kinds)
+    lift_before: re.Pattern[str]  # a lifting verb and up to five words, ending where a trigger starts
+    ban: re.Pattern[str]  # a ban that is no trigger ("lifts ban on seafood"): an event only after a lifting verb
 
 
 @dataclass(frozen=True)
@@ -199,10 +215,19 @@ def lexicon() -> _Lexicon:
     words = {key: re.compile(rf"(?i:{_phrase_regex(config[key])})") for key in (
         "corporate", "government", "government_roles", "trade_context")}  # fmt: skip
     before = re.compile(rf"(?i:(?:{_phrase_regex(config['background_before'])})[^,;:.]{{0,60}}$)")
+    lifting = config["lifting"]
+    verb = (
+        rf"\b(?:{_phrase_regex(lifting['verbs'])}|(?:{_phrase_regex(lifting['decision'])})\s+(?:also\s+)?"
+        rf"(?:{_phrase_regex(lifting['bare'])}))"
+    )
+    gap = r"\s+(?:(?!(?:and|or|but|to)\b)[\w'’-]+\s+){0,5}?"
+    lift_before = re.compile(rf"(?i:{verb}{gap}$)")
+    ban = re.compile(rf"(?i:{_phrase_regex(lifting['objects'])})")
     after = re.compile(rf"(?i:[^,;:.]{{0,40}}?(?:{_phrase_regex(config['background_after'])}))")
     return _Lexicon(
         triggers, cues, trigger_type, not_after, not_before, words["corporate"], words["government"],
         words["government_roles"], words["trade_context"], before, after, _context_automaton(config),
+        lift_before, ban,
     )  # fmt: skip
 
 
@@ -256,10 +281,23 @@ def _bounded(low: str, start: int, end: int, key: str) -> bool:
 def _scan(text: str, low: str) -> list[_Found]:
     """Trigger phrases in the lower-cased text, on word boundaries, leftmost-longest."""
     hits = []
-    for last, key in lexicon().triggers.iter(low):
+    lex = lexicon()
+    for last, key in lex.triggers.iter(low):
         start, end = last - len(key) + 1, last + 1
         if _bounded(low, start, end, key):
             hits.append((start, end, key))
+    for found in lex.ban.finditer(text):  # the rare ban words first, the lifting verb only before them: fast
+        start, end = found.span()
+        lifted = lex.lift_before.search(text, max(0, start - 80), start)
+        if lifted is None:
+            continue
+        if low.startswith("embargo", start):
+            key = "embargo"
+        elif _EXPORT_NEAR.search(text, lifted.start(), min(len(text), end + 30)):
+            key = "export ban"
+        else:
+            key = "import ban"  # "lifts ban on Japanese seafood": a ban on imports (see the module docstring)
+        hits.append((start, end, key))
     return [_Found(start, end, key, text[start:end]) for start, end, key in _leftmost_longest(hits)]
 
 
@@ -635,6 +673,8 @@ def _same_happening(a: _Draft, b: _Draft) -> bool:
     """Whether later mention `b` is the happening `a` again."""
     if _FAMILY[a.type] != _FAMILY[b.type] or _conflict(a, b):
         return False
+    if a.type == b.type == "dispute" and set(a.countries) & set(b.countries):
+        return True  # "filed a complaint", then "in two requests for consultations": one dispute
     if _FAMILY[a.type] != "meeting":
         if a.type != b.type or not (set(a.countries) & set(b.countries) or set(a.actors) & set(b.actors)):
             return False
@@ -790,6 +830,8 @@ def find_events(
                 context = _Context(low)
             if kind == "investigation" and not context.has("trade_context", sentence.start, sentence.end):
                 continue  # a police or securities probe: not a trade investigation
+            if kind == "dispute" and not _FORUM.search(sentence.text):
+                continue  # "a complaint to the regulator", "the challenge for exporters": no trade dispute
             if match.key == "consultations" and _WTO.search(sentence.text):
                 continue  # a request for WTO consultations opens a dispute: no talks between governments
             if kind in _PARTY_TYPES:
@@ -810,6 +852,9 @@ def find_events(
             if sentence_cues is None:
                 sentence_cues = _cues(low, sentence)
             status = _status(sentence_cues.get(family, []), family, match.start, match.end)
+            window = max(sentence.start, match.start - 80)
+            if family == "coercive" and lex.lift_before.search(text, window, match.start):
+                status = "lifted"  # "scrapped its last export curbs": the verb governing the trigger wins
             if kind == "agreement":
                 if match.key in ("agreed to", "agreed on") and _AGREED_BEFORE.search(
                     text, max(sentence.start, match.start - 30), match.start
@@ -865,7 +910,10 @@ def find_events(
                 + [
                     p.iso3
                     for p in place_hits
-                    if p.iso3 and p.iso3 in article.allowed and (p.start, p.end) not in located
+                    if p.iso3
+                    and p.iso3 in article.allowed
+                    and (p.start, p.end) not in located
+                    and not (kind == "dispute" and _inside(background, p.start))  # "GENEVA, June 12 -"
                 ]
                 + [country for a in actors if (country := article.actor_country.get(a))]
             )
@@ -881,7 +929,7 @@ def find_events(
                 place=place,
                 place_is_country=place_is_country,
                 date=when,
-                effective=effective,
+                effective=effective if family != "dispute" else None,
                 offsets=[sentence.start],
                 index=index,
                 name=_gathering_name(text, sentence, match) if family == "meeting" else None,
@@ -1007,7 +1055,7 @@ def _lead_day(
     The lead's day is a day named in the first two sentences of the body ("said on Tuesday"), in the
     week before publication and not a day something takes effect ("starting Thursday").
     """
-    done = ("held", "announced", "imposed")
+    done = ("held", "announced", "imposed", "lifted")
     undated = [e for e in events if e.date is None and e.index < _LEAD_SENTENCES and e.status in done]
     if not undated:
         return
