@@ -49,11 +49,6 @@ _OF = (
     r"Interior|Justice|Health|Education|Transport(?:ation)?|Industry|Economy|Foreign Affairs|Home Affairs|"
     r"Homeland Security))?"
 )
-_ROLE_LOWER = (
-    r"minister|secretary|commissioner|governor|ambassador|envoy|chancellor|chairman|chairwoman|representative|"
-    r"president|director|leader|treasurer|official|chief executive|chief|head|spokesman|spokeswoman|spokesperson|"
-    r"analyst|economist|strategist|negotiator|adviser|advisor|professor|raider|premier"
-)
 _TITLES = (
     rf"President|Vice[- ]President|Prime Minister|Premier|Vice[- ]Premier|Chancellor{_OF}|King|Crown Prince|"
     rf"(?:[A-Z][a-z]+ )?(?:Minister|Secretary|Commissioner|Representative|Governor|Ambassador|Envoy){_OF}|"
@@ -219,7 +214,6 @@ _LANGUAGE_WORDS = {
     "es": "los las del una para por con el su al como más fue y lo ha sus ante tras",
 }
 _WORD_LANGUAGE = {w: lang for lang, words in _LANGUAGE_WORDS.items() for w in words.split()}
-_FUNCTION_WORD = re.compile(rf"(?<![\w-])(?:{'|'.join(sorted(_WORD_LANGUAGE, key=len, reverse=True))})(?![\w-])")
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĪĮİŁĹĽŃŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŸŹŻŽ"
 _LO = "a-zß-öø-ÿāăąćčďđēėęěğīįıłĺľńňōőœŕřśşšţťūůűųźżž"
 _F_WORD = rf"[{_UP}][{_LO}]+(?:['’][{_UP}][{_LO}]+)?(?:-[{_UP}][{_LO}]+)?"
