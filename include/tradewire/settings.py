@@ -21,6 +21,9 @@
 | TRADEWIRE_MAX_BATCHES | 32 | most mapped tasks per step, far under Airflow's max_map_length (1024) |
 | TRADEWIRE_FETCH_THREADS | 4 | concurrent requests within one fetch task (per-host limits still hold) |
 | TRADEWIRE_FETCH_TASKS | 4 | mapped discovery or fetch tasks of one DAG run running at once |
+| TRADEWIRE_DQ_MAX_FAILING_SHARE | 0.2 | a batch fails when more than this share of its rows is quarantined |
+| TRADEWIRE_PUBLISHED_FLOOR | 1990-01-01 | articles dated before this are quarantined (published_at) |
+| TRADEWIRE_DQ_KEEP_RUNS | 50 | runs whose validation results Data Docs keeps (older pages are pruned) |
 """
 
 from __future__ import annotations
@@ -52,6 +55,15 @@ def _number(env: Mapping[str, str], name: str, default: str, kind: type[int] | t
         return kind(value)
     except ValueError:
         raise ValueError(f"{name}={value!r} is not a {kind.__name__}") from None
+
+
+def _date(value: str) -> str:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise ValueError(f"TRADEWIRE_PUBLISHED_FLOOR must be a date like 1990-01-01, not {value!r}") from None
 
 
 def _schedule(value: str) -> str | None:
@@ -89,6 +101,9 @@ class Settings:
     max_batches: int = 32
     fetch_threads: int = 4
     fetch_tasks: int = 4
+    dq_max_failing_share: float = 0.2
+    published_floor: str = "1990-01-01"
+    dq_keep_runs: int = 50
 
     @property
     def warehouse_path(self) -> Path:
@@ -105,6 +120,16 @@ class Settings:
     @property
     def staging_dir(self) -> Path:
         return self.home / "staging"
+
+    @property
+    def data_docs_dir(self) -> Path:
+        """Great Expectations Data Docs (index.html), rebuilt by every validation."""
+        return self.home / "data_docs"
+
+    @property
+    def gx_dir(self) -> Path:
+        """The Great Expectations project: suites, validation results (Data Docs are built from them)."""
+        return self.home / "gx"
 
     @property
     def host_lock_dir(self) -> Path:
@@ -149,4 +174,7 @@ class Settings:
             max_batches=min(512, max(1, int(_number(env, "TRADEWIRE_MAX_BATCHES", "32", int)))),
             fetch_threads=max(1, int(_number(env, "TRADEWIRE_FETCH_THREADS", "4", int))),
             fetch_tasks=max(1, int(_number(env, "TRADEWIRE_FETCH_TASKS", "4", int))),
+            dq_max_failing_share=min(1.0, max(0.0, _number(env, "TRADEWIRE_DQ_MAX_FAILING_SHARE", "0.2", float))),
+            published_floor=_date(env.get("TRADEWIRE_PUBLISHED_FLOOR", "1990-01-01")),
+            dq_keep_runs=max(1, int(_number(env, "TRADEWIRE_DQ_KEEP_RUNS", "50", int))),
         )

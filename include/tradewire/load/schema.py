@@ -330,6 +330,50 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    (
+        10,
+        "data quality: country and topic dimensions, run_ledger, quarantine releases",
+        """
+        CREATE TABLE countries (
+            iso3 VARCHAR PRIMARY KEY,
+            iso2 VARCHAR,
+            numeric VARCHAR,
+            name VARCHAR NOT NULL,
+            official_name VARCHAR,
+            kind VARCHAR NOT NULL  -- country (ISO 3166-1) | union (EUU)
+        );
+        CREATE TABLE topics (
+            topic_id VARCHAR PRIMARY KEY,
+            label VARCHAR NOT NULL,
+            scope VARCHAR
+        );
+        CREATE TABLE run_ledger (
+            run_id VARCHAR PRIMARY KEY,
+            dag_id VARCHAR,
+            status VARCHAR NOT NULL,
+            started_at TIMESTAMPTZ,
+            finished_at TIMESTAMPTZ NOT NULL,
+            items_discovered BIGINT,
+            pages_fetched BIGINT,
+            fetch_failures BIGINT,
+            skipped BIGINT,
+            articles_loaded BIGINT,
+            articles_new BIGINT,
+            duplicates BIGINT,
+            not_articles BIGINT,
+            quarantined BIGINT,
+            feeds_failed BIGINT,
+            skipped_detail JSON,
+            balanced BOOLEAN,
+            failed_expectations VARCHAR[],
+            message VARCHAR
+        );
+        ALTER TABLE quarantine ADD COLUMN reason VARCHAR;
+        ALTER TABLE quarantine ADD COLUMN released_at TIMESTAMPTZ;
+        ALTER TABLE quarantine ADD COLUMN released_by_run VARCHAR;
+        UPDATE quarantine SET stage = 'clean' WHERE stage = 'validate';
+        """,
+    ),
 ]
 
 TABLES = (
@@ -351,6 +395,9 @@ TABLES = (
     "raw_archive",
     "quarantine",
     "dq_results",
+    "run_ledger",
+    "countries",
+    "topics",
 )
 
 
