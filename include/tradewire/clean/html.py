@@ -154,7 +154,13 @@ def extract_html(html: str, url: str | None = None, now: datetime | None = None)
     if raw_title:
         raw_title = _reconcile_title(raw_title, next(iter(tree.xpath("//head/title/text()")), None))
     authors = meta.authors or (traf_meta.extract_author(tree) or "").split(";")
-    published = parse_datetime(meta.published, now) or parse_datetime(_fallback_date(tree, url, now), now)
+    # a declared date that is impossible, with no plausible one elsewhere on the page, is kept as declared:
+    # the article is then quarantined with the reason, rather than loaded as if it had no date
+    published = (
+        parse_datetime(meta.published, now)
+        or parse_datetime(_fallback_date(tree, url, now), now)
+        or parse_datetime(meta.published, bounded=False)
+    )
     article = HtmlArticle(
         title=_strip_site_suffix(raw_title, site_name) if raw_title else None,
         authors=clean_authors(authors, site_name),

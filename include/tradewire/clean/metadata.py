@@ -150,8 +150,9 @@ def _str(value: object) -> str | None:
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def parse_datetime(value: str | None, not_after: datetime | None = None) -> datetime | None:
-    """ISO 8601 (or date-only) to an aware UTC datetime; None when unparseable, implausible or in the future."""
+def parse_datetime(value: str | None, not_after: datetime | None = None, bounded: bool = True) -> datetime | None:
+    """ISO 8601 (or date-only) to an aware UTC datetime; None when unparseable or, if bounded, implausible
+    (before 1990 or in the future). Unbounded, a wrong date is kept for the data contract to quarantine."""
     if not value:
         return None
     text = value.strip().replace("Z", "+00:00")
@@ -165,6 +166,6 @@ def parse_datetime(value: str | None, not_after: datetime | None = None) -> date
         parsed = parsed.replace(tzinfo=UTC)
     parsed = parsed.astimezone(UTC)
     ceiling = not_after or datetime.now(UTC)
-    if parsed.year < 1990 or parsed > ceiling:
+    if bounded and (parsed.year < 1990 or parsed > ceiling):
         return None
     return parsed

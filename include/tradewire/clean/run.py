@@ -87,7 +87,7 @@ def clean_document(
         record.update(
             title=dump.title,
             authors=dump.authors,
-            published_at=parse_datetime(dump.published),
+            published_at=parse_datetime(dump.published, bounded=False),  # the only date a dump has: kept as given
             tags=dump.tags,
             text=dump.text,
             extractor="textdump",
@@ -180,9 +180,13 @@ def clean_rows(rows: Iterable[dict[str, Any]], page_timeout: float = 30.0, worke
     return run_jobs(jobs, page_timeout, workers, failed_record)
 
 
-def clean_items(fetch_path: Path, out_path: Path, page_timeout: float = 30.0, workers: int = 2) -> Path:
-    """Clean every fetched page of the fetch Parquet; write one record per page."""
-    fetched = pl.read_parquet(fetch_path).filter((pl.col("status") == "fetched") & (pl.col("item_kind") == "page"))
+def clean_items(
+    fetch_path: Path, out_path: Path, page_timeout: float = 30.0, workers: int = 2, skip: set[str] | None = None
+) -> Path:
+    """Clean every fetched page of the fetch Parquet but those in `skip` (held back by the fetch checks)."""
+    fetched = pl.read_parquet(fetch_path).filter(
+        (pl.col("status") == "fetched") & (pl.col("item_kind") == "page") & ~pl.col("item_id").is_in(list(skip or ()))
+    )
     started = datetime.now(UTC)
     records = list(clean_rows(fetched.iter_rows(named=True), page_timeout, workers))
     frame = pl.DataFrame(records, schema=CLEAN_SCHEMA, orient="row") if records else pl.DataFrame(schema=CLEAN_SCHEMA)

@@ -27,6 +27,7 @@ def archived_pages(
     since: str | date | None = None,
     until: str | date | None = None,
     sources: list[str] | None = None,
+    item_ids: list[str] | None = None,
 ) -> Path:
     """The latest archived body of every page fetched between since and until (inclusive days), as fetch rows."""
     import duckdb
@@ -41,6 +42,9 @@ def archived_pages(
     if sources:
         filters.append("list_contains(?, source_id)")
         params.append(list(sources))
+    if item_ids is not None:
+        filters.append("list_contains(?, item_id)")
+        params.append(list(item_ids))
     query = f"""
         SELECT item_id, content_hash, source_id, url, path, final_url, http_status, content_type, headers, fetched_at
         FROM raw_archive WHERE {" AND ".join(filters)}
@@ -76,6 +80,6 @@ def archived_pages(
     ]
     frame = pl.DataFrame(rows, schema=FETCH_SCHEMA, orient="row") if rows else pl.DataFrame(schema=FETCH_SCHEMA)
     write_stage_output(frame, out_path)
-    summary = {"pages_discovered": frame.height, "already_known": 0, "reprocessed_from_archive": frame.height}
+    summary = {"pages_discovered": frame.height, "pages_settled": 0, "reprocessed_from_archive": frame.height}
     (out_path.parent / "fetch_summary.json").write_text(json.dumps(summary), encoding="utf-8")
     return out_path

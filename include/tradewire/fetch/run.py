@@ -84,6 +84,7 @@ LISTINGS = "listings.parquet"  # one row per feed, sitemap or URL list document 
 DISCOVERED = "discovered.parquet"
 ATTEMPTS = "attempts.parquet"
 PLAN = "plan.json"
+BATCH_SUMMARY = "batch_summary.json"  # per fetch batch: pages planned, local files found unchanged
 
 
 @dataclass
@@ -444,11 +445,12 @@ def plan_fetch(
             unique.append(row)
     to_fetch: list[dict[str, Any]] = []
     known_urls: list[dict[str, Any]] = []
+    settled = 0
     for row in unique:
         if row["path"] is not None:
             to_fetch.append(row)  # local files: settled only if their content is unchanged, checked on read
         elif known.settled(row["item_id"]):
-            continue
+            settled += 1
         elif row["item_id"] in known.article_ids:
             known_urls.append(row)
         else:
@@ -484,7 +486,13 @@ def plan_fetch(
         for row in known_urls
     ]
     write_stage_output(pl.DataFrame(known_rows, schema=FETCH_SCHEMA, orient="row"), out_dir / "known_urls.parquet")
-    plan = {"pages_discovered": len(unique), "batches": len(batches), "pages_planned": len(to_fetch)}
+    plan = {
+        "pages_discovered": len(unique),
+        "batches": len(batches),
+        "pages_planned": len(to_fetch),
+        "pages_settled": settled,  # counted as skipped, so the run ledger can check the sum
+        "pages_known_url": len(known_urls),
+    }
     (out_dir / PLAN).write_text(json.dumps(plan), encoding="utf-8")
     log.info("plan: %s", plan)
     return batches
@@ -516,9 +524,12 @@ def fetch_batch(
     sources = {s.name: s for s in config.sources}
     items = [_planned_item(r, sources) for r in pl.read_parquet(batch_path).iter_rows(named=True)]
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        rows = [r for r in pool.map(lambda it: _fetch_one(it, fetcher, max_bytes, known, recorder), items) if r]
+        results = list(pool.map(lambda it: _fetch_one(it, fetcher, max_bytes, known, recorder), items))
+    rows = [r for r in results if r]
     _archive(archive_dir, rows)
     write_stage_output(pl.DataFrame(rows, schema=FETCH_SCHEMA, orient="row"), out_dir / "pages.parquet")
+    # local files read again unchanged give no row; the run ledger counts them as skipped
+    (out_dir / BATCH_SUMMARY).write_text(json.dumps({"planned": len(items), "unchanged": results.count(None)}))
     write_stage_output(recorder.take(), out_dir / ATTEMPTS)
     log.info("fetch batch %s: %d items, %d rows -> %s", batch_path.name, len(items), len(rows), out_dir)
     return out_dir
@@ -559,6 +570,11 @@ def combine_fetched(discovery_dirs: Sequence[Path], plan_dir: Path, batch_dirs: 
     write_stage_output(frame, out_path)
     write_stage_output(attempts, out_path.parent / ATTEMPTS)
     plan = json.loads((plan_dir / PLAN).read_text()) if (plan_dir / PLAN).exists() else {}
+    unchanged = sum(
+        int(json.loads((d / BATCH_SUMMARY).read_text()).get("unchanged", 0))
+        for d in batch_dirs
+        if (d / BATCH_SUMMARY).exists()
+    )
     pages = frame.filter(pl.col("item_kind") == "page")
     outcomes = dict(sorted(frame.group_by("outcome").len().iter_rows()))
     discovered = int(plan.get("pages_discovered", pages.height))
@@ -569,6 +585,8 @@ def combine_fetched(discovery_dirs: Sequence[Path], plan_dir: Path, batch_dirs: 
         "pages_fetched": fetched,
         "page_errors": errors,
         "already_known": max(0, discovered - fetched - errors),
+        "pages_settled": int(plan.get("pages_settled", 0)),
+        "pages_unchanged": unchanged,
         "outcomes": outcomes,
         "attempts": attempts.height,
     }
