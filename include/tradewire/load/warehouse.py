@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
 
 from tradewire.clean.dedup import STORY_JACCARD, band_keys, similarity
 from tradewire.enrich.schema import SCALAR_COLUMNS
+from tradewire.load.dimensions import write_dimensions
 from tradewire.load.schema import migrate
 from tradewire.sources import SourcesConfig
 
@@ -26,28 +28,50 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Ledger:
-    """What happened to every page a run discovered. The numbers add up:
+    """What happened to every page a run discovered, counted from independent sources.
 
-    items_discovered = already_known + fetch_errors + pages_fetched
-    pages_fetched = articles_loaded + duplicates + not_articles + quarantined + extraction_failed
+    items_discovered (the fetch plan) = pages_fetched + fetch_failures + skipped (fetch rows, plan)
+    pages_fetched = articles_loaded + duplicates + not_articles + quarantined (the warehouse's items)
     """
 
     run_id: str
     items_discovered: int = 0
-    already_known: int = 0
-    fetch_errors: int = 0
-    feeds_failed: int = 0
     pages_fetched: int = 0
+    fetch_failures: int = 0
+    skipped: int = 0  # settled by earlier runs, unchanged, known canonical URL, not modified, robots.txt
     articles_loaded: int = 0
     articles_new: int = 0
     story_members: int = 0  # articles loaded that joined the story cluster of an earlier article
     duplicates: int = 0
     not_articles: int = 0
     quarantined: int = 0
-    extraction_failed: int = 0
+    feeds_failed: int = 0
+    unaccounted: int = 0  # fetched pages the warehouse gives no bucket: must be 0
+    skipped_detail: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def discovered_accounted(self) -> int:
+        return self.pages_fetched + self.fetch_failures + self.skipped
+
+    @property
+    def fetched_accounted(self) -> int:
+        return self.articles_loaded + self.duplicates + self.not_articles + self.quarantined
+
+    @property
+    def balanced(self) -> bool:
+        return (
+            self.items_discovered == self.discovered_accounted
+            and self.pages_fetched == self.fetched_accounted
+            and not self.unaccounted
+        )
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        return {
+            **asdict(self),
+            "discovered_accounted": self.discovered_accounted,
+            "fetched_accounted": self.fetched_accounted,
+            "balanced": self.balanced,
+        }
 
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -126,26 +150,37 @@ def _assign_duplicates(con: duckdb.DuckDBPyConnection, batch: pl.DataFrame) -> p
     )
 
 
+def read_quarantine(paths: list[Path]) -> pl.DataFrame:
+    from tradewire.validate.run import QUARANTINE_SCHEMA
+
+    frames = [pl.read_parquet(p) for p in paths if p.exists()]
+    return pl.concat(frames) if frames else pl.DataFrame(schema=QUARANTINE_SCHEMA)
+
+
 def load_run(
     warehouse: Path,
     config: SourcesConfig,
     run_id: str,
     fetch_path: Path,
-    enriched_path: Path,
-    validated_path: Path,
-    quarantine_path: Path,
-    dq_path: Path,
+    passed_path: Path,
+    quarantine_paths: list[Path],
 ) -> Ledger:
+    """Load one run: the pages that passed every check, the quarantined items, the fetch records.
+
+    passed_path holds every cleaned and enriched page that no check quarantined (articles and
+    other page types); quarantine_paths the validation steps' quarantine files.
+    """
     now = datetime.now(UTC)
     fetched = pl.read_parquet(fetch_path).drop("body")
-    pages = pl.read_parquet(enriched_path).select("item_id", "article_id", "page_type", "reason")
-    validated = pl.read_parquet(validated_path)
-    quarantined = pl.read_parquet(quarantine_path)
-    dq = pl.read_parquet(dq_path)
+    passed = pl.read_parquet(passed_path)
+    pages = passed.select("item_id", "article_id", "page_type", "reason")
+    validated = passed.filter(pl.col("page_type") == "article")
+    quarantined = read_quarantine(quarantine_paths)
     con = connect(warehouse)
     try:
         con.execute("BEGIN TRANSACTION")
         _upsert_sources(con, config)
+        write_dimensions(con)
         batch = (
             _assign_duplicates(con, validated)
             if validated.height
@@ -159,39 +194,61 @@ def load_run(
         _write_article_urls(con, validated, batch, now)
         _write_items(con, fetched, pages, batch, quarantined, run_id, now)
         _write_attempts(con, fetch_path.parent / "attempts.parquet", run_id)
-        _write_quarantine(con, quarantined, batch, run_id, now)
+        _write_quarantine(con, quarantined, fetched, run_id, now)
         _write_archive_index(con, fetched)
-        con.execute("DELETE FROM dq_results WHERE run_id = ?", [run_id])
-        if dq.height:
-            con.register("dq_batch", dq.to_arrow())
-            con.execute("INSERT INTO dq_results BY NAME SELECT * FROM dq_batch")
-            con.unregister("dq_batch")
+        ledger = _ledger(con, run_id, fetched, fetch_path.parent / "fetch_summary.json")
+        ledger.articles_new = canonical.filter(~pl.col("article_id").is_in(list(existing))).height
+        ledger.story_members = canonical.filter(pl.col("story_id") != pl.col("article_id")).height
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
     finally:
         con.close()
-    page_rows = fetched.filter(pl.col("item_kind") == "page")
-    summary_file = fetch_path.parent / "fetch_summary.json"
-    summary = json.loads(summary_file.read_text()) if summary_file.exists() else {}
-    ledger = Ledger(
-        run_id=run_id,
-        items_discovered=int(summary.get("pages_discovered", page_rows.height)),
-        already_known=int(summary.get("already_known", 0)),
-        fetch_errors=page_rows.filter(pl.col("status") == "error").height,
-        feeds_failed=fetched.filter((pl.col("item_kind") == "feed") & (pl.col("status") == "error")).height,
-        pages_fetched=page_rows.filter(pl.col("status") == "fetched").height,
-        articles_loaded=canonical.height,
-        articles_new=canonical.filter(~pl.col("article_id").is_in(list(existing))).height,
-        duplicates=validated.height - canonical.height,  # by text, or two pages naming one canonical URL
-        story_members=canonical.filter(pl.col("story_id") != pl.col("article_id")).height,
-        not_articles=pages.filter(~pl.col("page_type").is_in(["article", "failed"])).height,
-        quarantined=quarantined.height,
-        extraction_failed=pages.filter(pl.col("page_type") == "failed").height,
-    )
     log.info("load: %s", ledger)
     return ledger
+
+
+def _ledger(con: duckdb.DuckDBPyConnection, run_id: str, fetched: pl.DataFrame, summary_file: Path) -> Ledger:
+    """The run's accounting: fetch-side counts from the fetch rows and plan, load-side from the items table."""
+    summary = json.loads(summary_file.read_text()) if summary_file.exists() else {}
+    pages = fetched.filter(pl.col("item_kind") == "page")
+
+    def count(condition: pl.Expr) -> int:
+        return pages.filter(condition).height
+
+    skipped = {
+        "settled_earlier": int(summary.get("pages_settled", 0)),
+        "unchanged_files": int(summary.get("pages_unchanged", 0)),
+        "known_canonical_url": count(pl.col("status") == "known_url"),
+        "not_modified": count(pl.col("status") == "not_modified"),
+        "robots": count((pl.col("status") == "error") & (pl.col("outcome") == "robots")),
+    }
+    fetched_ids = pages.filter(pl.col("status") == "fetched").select("item_id")
+    con.register("run_pages", fetched_ids.to_arrow())
+    buckets = dict(
+        con.execute(
+            "SELECT coalesce(i.status, 'missing'), count(*) FROM run_pages p "
+            "LEFT JOIN items i ON i.item_id = p.item_id AND i.last_run_id = ? GROUP BY ALL",
+            [run_id],
+        ).fetchall()
+    )
+    con.unregister("run_pages")
+    known = ("loaded", "duplicate", "skipped", "quarantined")
+    return Ledger(
+        run_id=run_id,
+        items_discovered=int(summary.get("pages_discovered", pages.height)),
+        pages_fetched=fetched_ids.height,
+        fetch_failures=count((pl.col("status") == "error") & (pl.col("outcome") != "robots")),
+        skipped=sum(skipped.values()),
+        skipped_detail=skipped,
+        articles_loaded=int(buckets.get("loaded", 0)),
+        duplicates=int(buckets.get("duplicate", 0)),
+        not_articles=int(buckets.get("skipped", 0)),
+        quarantined=int(buckets.get("quarantined", 0)),
+        feeds_failed=fetched.filter((pl.col("item_kind") == "feed") & (pl.col("status") == "error")).height,
+        unaccounted=sum(int(n) for status, n in buckets.items() if status not in known),
+    )
 
 
 @dataclass(frozen=True)
@@ -329,9 +386,15 @@ def _write_items(
 ) -> None:
     # an item whose canonical URL names an article another item of the batch brought is its duplicate
     batch_articles = batch.select("article_id", pl.col("item_id").alias("_loaded_by"))
+    held = quarantined.group_by("item_id").agg(
+        pl.col("reason").sort().str.join("; ").alias("_held_reason"),
+        pl.col("article_id").first().alias("_held_article"),
+    )
     outcome = (
         fetched.rename({"duplicate_of": "_known_as"})
         .join(pages, on="item_id", how="left", suffix="_page")
+        .join(held, on="item_id", how="left")
+        .with_columns(pl.coalesce("article_id", "_held_article").alias("article_id"))
         .join(batch.select("item_id", "duplicate_of"), on="item_id", how="left")
         .join(batch_articles, on="article_id", how="left")
         .with_columns(
@@ -355,19 +418,19 @@ def _write_items(
             .then(pl.lit("duplicate"))
             .when(pl.col("item_kind") == "feed")
             .then(pl.when(pl.col("status") == "not_modified").then(pl.lit("not_modified")).otherwise(pl.lit("listed")))
-            .when(pl.col("page_type") == "failed")
-            .then(pl.lit("failed"))
-            .when(pl.col("page_type") != "article")
-            .then(pl.lit("skipped"))
+            .when(pl.col("status") == "not_modified")
+            .then(pl.lit("not_modified"))
             .when(pl.col("_quarantined"))
             .then(pl.lit("quarantined"))
+            .when(pl.col("page_type") != "article")
+            .then(pl.lit("skipped"))
             .when(pl.col("duplicate_of").is_not_null())
             .then(pl.lit("duplicate"))
             .when(pl.col("_validated"))
             .then(pl.lit("loaded"))
             .otherwise(pl.lit("failed"))
             .alias("final_status"),
-            pl.coalesce("reason_page", "reason").alias("final_reason"),
+            pl.coalesce("_held_reason", "reason_page", "reason").alias("final_reason"),
         )
         .select(
             "item_id",
@@ -427,26 +490,36 @@ def _write_archive_index(con: duckdb.DuckDBPyConnection, fetched: pl.DataFrame) 
 
 
 def _write_quarantine(
-    con: duckdb.DuckDBPyConnection, quarantined: pl.DataFrame, batch: pl.DataFrame, run_id: str, now: datetime
+    con: duckdb.DuckDBPyConnection, quarantined: pl.DataFrame, fetched: pl.DataFrame, run_id: str, now: datetime
 ) -> None:
-    if batch.height:  # items that pass now leave quarantine
-        con.register("passed", batch.select("item_id").to_arrow())
-        con.execute("DELETE FROM quarantine WHERE stage = 'validate' AND item_id IN (SELECT item_id FROM passed)")
-        con.unregister("passed")
-    rows = [
-        (
-            r["item_id"],
-            "validate",
-            run_id,
-            r["article_id"],
-            r["failed_expectations"],
-            json.dumps({k: v for k, v in r.items() if k not in ("failed_expectations",)}, default=str),
-            now,
+    """Hold this run's quarantined items; release what this run fetched again and no check held back."""
+    con.register("held_now", quarantined.select("item_id", "stage").to_arrow())
+    con.register("fetched_now", fetched.filter(pl.col("status") == "fetched").select("item_id").to_arrow())
+    con.execute(
+        """
+        UPDATE quarantine SET released_at = ?, released_by_run = ?
+        WHERE released_at IS NULL
+          AND item_id IN (SELECT item_id FROM fetched_now)
+          AND (item_id, stage) NOT IN (SELECT (item_id, stage) FROM held_now)
+        """,
+        [now, run_id],
+    )
+    con.unregister("fetched_now")
+    con.unregister("held_now")
+    if quarantined.height:
+        rows = quarantined.with_columns(
+            pl.lit(run_id).alias("run_id"),
+            pl.lit(now).alias("quarantined_at"),
+            pl.lit(None, pl.Datetime("us", "UTC")).alias("released_at"),
+            pl.lit(None, pl.String).alias("released_by_run"),
         )
-        for r in quarantined.iter_rows(named=True)
-    ]
-    if rows:
-        con.executemany("INSERT OR REPLACE INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        con.register("quarantine_batch", rows.to_arrow())
+        con.execute(
+            "INSERT OR REPLACE INTO quarantine BY NAME "
+            "SELECT item_id, stage, run_id, article_id, failed_expectations, record::JSON AS record, quarantined_at, "
+            "reason, released_at, released_by_run FROM quarantine_batch"
+        )
+        con.unregister("quarantine_batch")
 
 
 def table_counts(path: Path) -> dict[str, int]:
@@ -457,3 +530,79 @@ def table_counts(path: Path) -> dict[str, int]:
         return {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in TABLES}  # type: ignore[index]  # noqa: S608
     finally:
         con.close()
+
+
+LEDGER_COUNTS = (
+    "items_discovered", "pages_fetched", "fetch_failures", "skipped", "articles_loaded", "articles_new",
+    "duplicates", "not_articles", "quarantined", "feeds_failed",
+)  # fmt: skip
+
+
+def record_run(
+    warehouse: Path, run_id: str, run_dir: Path, dag_id: str | None = None, started_at: datetime | None = None
+) -> dict[str, Any]:
+    """Write the run's dq_results and its run_ledger row, whatever happened to the run.
+
+    Status: `loaded` (every check passed and the ledger balanced), `rejected` (a stage's batch broke
+    its contract, so nothing was loaded), `failed` (the load did not finish, or the warehouse
+    checks failed after it).
+    """
+    from tradewire.validate.run import DQ_SCHEMA
+
+    checks = run_dir / "validate"
+    dq_files = sorted(checks.glob("*_dq.parquet")) if checks.is_dir() else []
+    dq = pl.concat([pl.read_parquet(p) for p in dq_files]) if dq_files else pl.DataFrame(schema=DQ_SCHEMA)
+    failures = {
+        p.name.removesuffix("_failure.json"): json.loads(p.read_text())
+        for p in (sorted(checks.glob("*_failure.json")) if checks.is_dir() else [])
+    }
+    ledger_file = run_dir / "ledger.json"
+    counts: dict[str, Any] = json.loads(ledger_file.read_text()) if ledger_file.exists() else {}
+    if set(failures) - {"warehouse"}:
+        status = "rejected"
+    elif not counts or "warehouse" in failures:
+        status = "failed"
+    else:
+        status = "loaded"
+    if not counts:  # nothing loaded: what the fetch stage saw, for the record
+        summary_file = run_dir / "fetch_summary.json"
+        summary = json.loads(summary_file.read_text()) if summary_file.exists() else {}
+        counts = {"items_discovered": summary.get("pages_discovered"), "pages_fetched": summary.get("pages_fetched")}
+    problems = [problem for failure in failures.values() for problem in failure.get("problems", [])]
+    message = " | ".join(f["message"] for f in failures.values()) or None
+    if status == "failed" and not message:
+        message = "the run stopped before its load finished; see the task logs"
+    row = {
+        "run_id": run_id,
+        "dag_id": dag_id,
+        "status": status,
+        "started_at": started_at,
+        "finished_at": datetime.now(UTC),
+        **{k: counts.get(k) for k in LEDGER_COUNTS},
+        "skipped_detail": json.dumps(counts.get("skipped_detail") or {}),
+        "balanced": counts.get("balanced"),
+        "failed_expectations": problems,
+        "message": message,
+    }
+    con = connect(warehouse)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        con.execute("DELETE FROM dq_results WHERE run_id = ?", [run_id])
+        if dq.height:
+            con.register("dq_batch", dq.with_columns(pl.lit(run_id).alias("run_id")).to_arrow())
+            con.execute("INSERT INTO dq_results BY NAME SELECT * FROM dq_batch")
+            con.unregister("dq_batch")
+        con.register("ledger_row", pl.DataFrame([row]).to_arrow())
+        con.execute(
+            "INSERT OR REPLACE INTO run_ledger BY NAME SELECT * REPLACE (failed_expectations::VARCHAR[] "
+            "AS failed_expectations) FROM ledger_row"
+        )
+        con.unregister("ledger_row")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.close()
+    log.info("run %s recorded: %s", run_id, {k: row[k] for k in ("status", "balanced", "message")})
+    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
