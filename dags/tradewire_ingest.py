@@ -12,11 +12,19 @@ read-only snapshot for SQL users and dashboards.
 | `plan_fetch` | unique pages across sources, minus those settled by earlier runs, in batches | `fetch/plan/` |
 | `fetch_pages` | mapped over batches: fetches pages politely (per-host limits hold across tasks) | `fetch/pages-*/` |
 | `combine_fetched` | one row per item and one per request attempt for the run | `fetch.parquet`, `attempts.parquet` |
+| `validate_fetched` | fetch contract (Great Expectations); empty or oversized bodies to quarantine | `validate/` |
 | `clean_pages` | trafilatura for HTML, a dump cleaner for text; classifies page types | `clean.parquet` |
-| `enrich_articles` | countries and trade topics | `enriched.parquet` |
-| `validate_articles` | Great Expectations suite; failing rows go to quarantine | `validate/*.parquet` |
+| `validate_cleaned` | one record per page; articles need a title, a body, a language, a plausible date | `validate/` |
+| `enrich_articles` | countries, places, people, organisations, topics, dyads, events, quotes | `enriched.parquet` |
+| `validate_enriched` | codes from the country and topic dimensions; scores, tone, event dates in range | `validate/` |
 | `load_warehouse` | idempotent upsert into `$TRADEWIRE_HOME/warehouse.duckdb` (writer pool, 1 slot) | warehouse |
-| `publish_snapshot` | atomic copy to `$TRADEWIRE_HOME/serving/tradewire.duckdb` | snapshot; Asset |
+| `validate_warehouse` | referential integrity; the run ledger accounts for every item | `validate/` |
+| `record_run` | always runs: the run's `dq_results` and its `run_ledger` row | warehouse |
+| `publish_snapshot` | atomic copy to `serving/tradewire.duckdb`, only if every check passed | snapshot; Asset |
+
+A check quarantines the items that break row-level rules (see `tradewire quarantine list`) and fails
+the run, naming the rules, when a batch is empty or more than `TRADEWIRE_DQ_MAX_FAILING_SHARE` (20%)
+of it failed. Results are in the `dq_results` table and in the Data Docs (the "Data Docs" menu entry).
 
 Stages hand each other Parquet files in `$TRADEWIRE_HOME/staging/<run_id>/`; XCom carries only paths.
 Rerunning any task or the whole run gives the same tables. The logic lives in `include/tradewire`.
@@ -77,7 +85,7 @@ def tradewire_ingest() -> None:
 
     discovered = discover_items.expand(source_names=plan_discovery())
     fetched = fetch_pages.expand(batch_path=plan_fetch(discovered))
-    process_fetched(combine_fetched(discovered, fetched))
+    process_fetched(combine_fetched(discovered, fetched), dag_id="tradewire_ingest")
 
 
 tradewire_ingest()

@@ -51,7 +51,7 @@ def tradewire_reprocess() -> None:
         params = params or {}
         return archived_stage(str(run_id), params.get("since"), params.get("until"), params.get("sources") or None)
 
-    process_fetched(collect_archived_pages())
+    process_fetched(collect_archived_pages(), dag_id="tradewire_reprocess")
 
 
 tradewire_reprocess()

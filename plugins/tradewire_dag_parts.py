@@ -6,10 +6,13 @@ this module; like them it stays light at import time (stage code is imported ins
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-from airflow.sdk import Asset, XComArg, task
+from airflow.sdk import Asset, TriggerRule, XComArg, task
+from airflow.sdk.exceptions import AirflowFailException
 
 from tradewire.settings import WRITER_POOL
 
@@ -27,41 +30,93 @@ def default_args(execution_timeout: timedelta = timedelta(minutes=30)) -> dict[s
     }
 
 
-def process_fetched(fetched: XComArg) -> XComArg:
-    """clean -> enrich -> validate -> load -> publish, on the fetch-stage Parquet whose path `fetched` holds."""
+@contextmanager
+def _contract_breaches_fail_at_once() -> Iterator[None]:
+    """A batch that broke its data contract fails the task without retries: the same data would fail again."""
+    from tradewire.validate.run import ValidationFailed
+
+    try:
+        yield
+    except ValidationFailed as exc:
+        raise AirflowFailException(str(exc)) from exc
+
+
+def process_fetched(fetched: XComArg, dag_id: str) -> XComArg:
+    """The stages after fetching, each followed by its Great Expectations checks, then load and publish.
+
+    validate_* tasks quarantine failing items and fail the run when a batch breaks its contract;
+    record_run always runs and writes the run's dq_results and run_ledger row; the snapshot (and
+    the warehouse Asset) is published only when every check passed.
+    """
 
     @task
-    def clean_pages(fetch_path: str, run_id: str | None = None) -> str:
+    def validate_fetched(fetch_path: str, run_id: str | None = None) -> dict[str, Any]:
+        from tradewire.pipeline import validate_fetch_stage
+
+        with _contract_breaches_fail_at_once():
+            return validate_fetch_stage(fetch_path, str(run_id))
+
+    @task
+    def clean_pages(fetch_check: dict[str, Any], run_id: str | None = None) -> str:
         from tradewire.pipeline import clean_stage
 
-        return clean_stage(fetch_path, str(run_id))
+        return clean_stage(fetch_check, str(run_id))
 
     @task
-    def enrich_articles(clean_path: str, run_id: str | None = None) -> str:
+    def validate_cleaned(clean_path: str, fetch_check: dict[str, Any], run_id: str | None = None) -> dict[str, Any]:
+        from tradewire.pipeline import validate_clean_stage
+
+        with _contract_breaches_fail_at_once():
+            return validate_clean_stage(clean_path, fetch_check, str(run_id))
+
+    @task
+    def enrich_articles(clean_check: dict[str, Any], run_id: str | None = None) -> str:
         from tradewire.pipeline import enrich_stage
 
-        return enrich_stage(clean_path, str(run_id))
+        return enrich_stage(clean_check, str(run_id))
 
     @task
-    def validate_articles(enriched_path: str, run_id: str | None = None) -> dict[str, str]:
-        from tradewire.pipeline import validate_stage
+    def validate_enriched(enriched_path: str, clean_check: dict[str, Any], run_id: str | None = None) -> dict[str, Any]:
+        from tradewire.pipeline import validate_enrich_stage
 
-        return validate_stage(enriched_path, str(run_id))
+        with _contract_breaches_fail_at_once():
+            return validate_enrich_stage(enriched_path, clean_check, str(run_id))
 
     @task(pool=WRITER_POOL)
     def load_warehouse(
-        fetch_path: str, enriched_path: str, validated: dict[str, str], run_id: str | None = None
+        fetch_path: str,
+        fetch_check: dict[str, Any],
+        clean_check: dict[str, Any],
+        enrich_check: dict[str, Any],
+        run_id: str | None = None,
     ) -> dict[str, object]:
         from tradewire.pipeline import load_stage
 
-        return load_stage(str(run_id), fetch_path, enriched_path, validated)
+        return load_stage(str(run_id), fetch_path, [fetch_check, clean_check, enrich_check])
+
+    @task(pool=WRITER_POOL)
+    def validate_warehouse(ledger: dict[str, Any], run_id: str | None = None) -> dict[str, Any]:
+        from tradewire.pipeline import validate_warehouse_stage
+
+        with _contract_breaches_fail_at_once():
+            return validate_warehouse_stage(str(run_id), ledger)
+
+    @task(pool=WRITER_POOL, trigger_rule=TriggerRule.ALL_DONE)
+    def record_run(run_id: str | None = None, dag_run: Any = None) -> dict[str, Any]:
+        from tradewire.pipeline import record_run_stage
+
+        return record_run_stage(str(run_id), dag_id, getattr(dag_run, "start_date", None))
 
     @task(pool=WRITER_POOL, outlets=[WAREHOUSE])
-    def publish_snapshot(ledger: dict[str, object]) -> str:
+    def publish_snapshot(checked: dict[str, Any], recorded: dict[str, Any]) -> str:
         from tradewire.pipeline import publish_stage
 
         return publish_stage()
 
-    enriched = enrich_articles(clean_pages(fetched))
-    ledger = load_warehouse(fetched, enriched, validate_articles(enriched))
-    return publish_snapshot(ledger)
+    fetch_check = validate_fetched(fetched)
+    clean_check = validate_cleaned(clean_pages(fetch_check), fetch_check)
+    enrich_check = validate_enriched(enrich_articles(clean_check), clean_check)
+    checked = validate_warehouse(load_warehouse(fetched, fetch_check, clean_check, enrich_check))
+    recorded = record_run()
+    checked >> recorded
+    return publish_snapshot(checked, recorded)

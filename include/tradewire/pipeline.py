@@ -10,8 +10,9 @@ import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tradewire.settings import Settings
 from tradewire.sources import SourcesConfig, load_sources
@@ -20,6 +21,7 @@ if TYPE_CHECKING:  # the fetch modules load httpx and polars: imported inside th
     from tradewire.fetch.attempts import AttemptLog
     from tradewire.fetch.http import Fetcher
     from tradewire.fetch.state import KnownState
+    from tradewire.validate.run import Contract
 
 log = logging.getLogger(__name__)
 
@@ -158,56 +160,122 @@ def archived_stage(
     return str(archived_pages(settings.snapshot_path, settings.archive_dir, out, since, until, sources))
 
 
-def clean_stage(fetch_path: str, run_id: str, settings: Settings | None = None) -> str:
-    from tradewire.clean.run import clean_items
+def _contract(settings: Settings) -> Contract:
+    from tradewire.validate.run import Contract
 
-    settings = settings or Settings.from_env()
-    return str(
-        clean_items(
-            Path(fetch_path), settings.run_dir(run_id) / "clean.parquet", settings.page_timeout, settings.clean_workers
-        )
+    return Contract(
+        gx_dir=settings.gx_dir,
+        docs_dir=settings.data_docs_dir,
+        max_failing_share=settings.dq_max_failing_share,
+        published_floor=settings.published_floor,
+        max_bytes=settings.max_bytes,
+        keep_runs=settings.dq_keep_runs,
     )
 
 
-def enrich_stage(clean_path: str, run_id: str, settings: Settings | None = None) -> str:
+def _checks_dir(settings: Settings, run_id: str) -> Path:
+    return settings.run_dir(run_id) / "validate"
+
+
+def validate_fetch_stage(fetch_path: str, run_id: str, settings: Settings | None = None) -> dict[str, Any]:
+    """The fetch contract; pages with an empty or oversized body are quarantined."""
+    from tradewire.validate.run import validate_fetch
+
+    settings = settings or Settings.from_env()
+    check = validate_fetch(Path(fetch_path), _checks_dir(settings, run_id), run_id, _contract(settings))
+    return check.as_dict()
+
+
+def clean_stage(fetch_check: dict[str, Any], run_id: str, settings: Settings | None = None) -> str:
+    """Clean the fetched pages the fetch checks let through."""
+    from tradewire.clean.run import clean_items
+
+    settings = settings or Settings.from_env()
+    held = pl_item_ids(fetch_check["quarantine_path"])
+    return str(
+        clean_items(
+            Path(fetch_check["passed_path"]), settings.run_dir(run_id) / "clean.parquet", settings.page_timeout,
+            settings.clean_workers, skip=held,
+        )
+    )  # fmt: skip
+
+
+def pl_item_ids(path: str) -> set[str]:
+    import polars as pl
+
+    return set(pl.read_parquet(path, columns=["item_id"])["item_id"].to_list())
+
+
+def validate_clean_stage(
+    clean_path: str, fetch_check: dict[str, Any], run_id: str, settings: Settings | None = None
+) -> dict[str, Any]:
+    from tradewire.validate.run import StageCheck, validate_clean
+
+    settings = settings or Settings.from_env()
+    check = validate_clean(
+        Path(clean_path), StageCheck.from_dict(fetch_check), _checks_dir(settings, run_id), run_id,
+        _contract(settings),
+    )  # fmt: skip
+    return check.as_dict()
+
+
+def enrich_stage(clean_check: dict[str, Any], run_id: str, settings: Settings | None = None) -> str:
+    """Enrich the cleaned pages the clean checks let through."""
     from tradewire.enrich.run import enrich_articles
 
     settings = settings or Settings.from_env()
-    return str(enrich_articles(Path(clean_path), settings.run_dir(run_id) / "enriched.parquet"))
+    return str(enrich_articles(Path(clean_check["passed_path"]), settings.run_dir(run_id) / "enriched.parquet"))
 
 
-def validate_stage(enriched_path: str, run_id: str, settings: Settings | None = None) -> dict[str, str]:
-    from tradewire.validate.run import validate_cleaned
+def validate_enrich_stage(
+    enriched_path: str, clean_check: dict[str, Any], run_id: str, settings: Settings | None = None
+) -> dict[str, Any]:
+    from tradewire.validate.run import StageCheck, validate_enrich
 
     settings = settings or Settings.from_env()
-    outcome = validate_cleaned(Path(enriched_path), settings.run_dir(run_id) / "validate", run_id)
-    return {
-        "validated": str(outcome.passed_path),
-        "quarantine": str(outcome.quarantine_path),
-        "dq_results": str(outcome.results_path),
-    }
+    check = validate_enrich(
+        Path(enriched_path), StageCheck.from_dict(clean_check), _checks_dir(settings, run_id), run_id,
+        _contract(settings),
+    )  # fmt: skip
+    return check.as_dict()
 
 
 def load_stage(
-    run_id: str, fetch_path: str, enriched_path: str, validated: dict[str, str], settings: Settings | None = None
+    run_id: str, fetch_path: str, checks: list[dict[str, Any]], settings: Settings | None = None
 ) -> dict[str, object]:
+    """Load what passed the last check and every check's quarantine; returns the run's ledger."""
     from tradewire.load.warehouse import load_run
 
     settings = settings or Settings.from_env()
     config = load_sources(settings.sources_file)
     ledger = load_run(
-        settings.warehouse_path,
-        config,
-        run_id,
-        Path(fetch_path),
-        Path(enriched_path),
-        Path(validated["validated"]),
-        Path(validated["quarantine"]),
-        Path(validated["dq_results"]),
-    )
+        settings.warehouse_path, config, run_id, Path(fetch_path), Path(checks[-1]["passed_path"]),
+        [Path(c["quarantine_path"]) for c in checks],
+    )  # fmt: skip
     summary = ledger.as_dict()
     (settings.run_dir(run_id) / "ledger.json").write_text(json.dumps(summary, indent=2))
     return summary
+
+
+def validate_warehouse_stage(run_id: str, ledger: dict[str, Any], settings: Settings | None = None) -> dict[str, Any]:
+    """The warehouse contract and the run's ledger; a broken one stops the snapshot from being published."""
+    from tradewire.validate.warehouse import validate_warehouse
+
+    settings = settings or Settings.from_env()
+    check = validate_warehouse(
+        settings.warehouse_path, run_id, ledger, _checks_dir(settings, run_id), _contract(settings)
+    )
+    return check.as_dict()
+
+
+def record_run_stage(
+    run_id: str, dag_id: str | None = None, started_at: datetime | None = None, settings: Settings | None = None
+) -> dict[str, Any]:
+    """The run's dq_results and run_ledger row: runs whatever happened before it."""
+    from tradewire.load.warehouse import record_run
+
+    settings = settings or Settings.from_env()
+    return record_run(settings.warehouse_path, run_id, settings.run_dir(run_id), dag_id, started_at)
 
 
 def publish_stage(settings: Settings | None = None) -> str:
@@ -217,6 +285,23 @@ def publish_stage(settings: Settings | None = None) -> str:
     return str(publish_snapshot(settings.warehouse_path, settings.snapshot_path, settings.snapshot_storage_version))
 
 
+def process_fetched(fetched: str, run_id: str, settings: Settings, dag_id: str = "tradewire_cli") -> dict[str, object]:
+    """Every stage after fetching, with its checks, as the DAG runs them; the run is recorded even if one fails."""
+    from datetime import UTC
+
+    started = datetime.now(UTC)
+    try:
+        fetch_check = validate_fetch_stage(fetched, run_id, settings)
+        clean_check = validate_clean_stage(clean_stage(fetch_check, run_id, settings), fetch_check, run_id, settings)
+        enrich_check = validate_enrich_stage(enrich_stage(clean_check, run_id, settings), clean_check, run_id, settings)
+        ledger = load_stage(run_id, fetched, [fetch_check, clean_check, enrich_check], settings)
+        validate_warehouse_stage(run_id, ledger, settings)
+    finally:
+        record_run_stage(run_id, dag_id, started, settings)
+    publish_stage(settings)
+    return ledger
+
+
 def run_all(run_id: str, settings: Settings | None = None, from_archive: bool = False) -> dict[str, object]:
     """All stages in order, in this process: for debugging and for users without Airflow.
 
@@ -224,9 +309,35 @@ def run_all(run_id: str, settings: Settings | None = None, from_archive: bool = 
     """
     settings = settings or Settings.from_env()
     fetched = archived_stage(run_id, settings=settings) if from_archive else fetch_stage(run_id, settings)
-    cleaned = clean_stage(fetched, run_id, settings)
-    enriched = enrich_stage(cleaned, run_id, settings)
-    validated = validate_stage(enriched, run_id, settings)
-    ledger = load_stage(run_id, fetched, enriched, validated, settings)
-    publish_stage(settings)
-    return ledger
+    return process_fetched(fetched, run_id, settings, "tradewire_reprocess" if from_archive else "tradewire_cli")
+
+
+def release_quarantined(
+    item_ids: list[str], run_id: str, settings: Settings | None = None
+) -> tuple[dict[str, object], list[str]]:
+    """Run quarantined items again, from the raw archive, through every stage and check as they are now.
+
+    Items that pass are loaded and leave quarantine; items that fail again stay, with the new reasons.
+    Returns the release run's ledger and the items still held.
+    """
+    import dataclasses
+
+    import duckdb
+
+    from tradewire.fetch.reprocess import archived_pages
+
+    # the items are known to be bad: only batch-level rules may stop a release, not the share held back
+    settings = dataclasses.replace(settings or Settings.from_env(), dq_max_failing_share=1.0)
+    out = settings.run_dir(run_id) / "fetch.parquet"
+    fetched = str(archived_pages(settings.warehouse_path, settings.archive_dir, out, item_ids=item_ids))
+    ledger = process_fetched(fetched, run_id, settings, dag_id="tradewire_quarantine_release")
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        held = con.execute(
+            "SELECT DISTINCT item_id FROM quarantine WHERE released_at IS NULL AND list_contains(?, item_id) "
+            "ORDER BY item_id",
+            [item_ids],
+        ).fetchall()
+    finally:
+        con.close()
+    return ledger, [row[0] for row in held]

@@ -43,14 +43,19 @@ def test_ingest_shape_and_writer_pool(dagbag) -> None:  # type: ignore[no-untype
     dag = dagbag.dags["tradewire_ingest"]
     order = [
         "plan_discovery", "discover_items", "plan_fetch", "fetch_pages", "combine_fetched",
-        "clean_pages", "enrich_articles", "validate_articles", "load_warehouse", "publish_snapshot",
+        "validate_fetched", "clean_pages", "validate_cleaned", "enrich_articles", "validate_enriched",
+        "load_warehouse", "validate_warehouse", "record_run", "publish_snapshot",
     ]  # fmt: skip
     assert set(dag.task_ids) == set(order)
     for upstream, downstream in itertools.pairwise(order):
         assert upstream in dag.get_task(downstream).upstream_task_ids
     writers = {t.task_id for t in dag.tasks if t.pool == "tradewire_duckdb_writer"}
-    assert writers == {"load_warehouse", "publish_snapshot"}
+    assert writers == {"load_warehouse", "validate_warehouse", "record_run", "publish_snapshot"}
     assert dag.get_task("publish_snapshot").outlets
+    # the run is recorded whatever happened; the snapshot is published only if the warehouse checks passed
+    assert dag.get_task("record_run").trigger_rule == "all_done"
+    assert dag.get_task("publish_snapshot").trigger_rule == "all_success"
+    assert "validate_warehouse" in dag.get_task("publish_snapshot").upstream_task_ids
 
 
 def test_ingest_fans_out_by_dynamic_task_mapping(dagbag) -> None:  # type: ignore[no-untyped-def]
@@ -71,7 +76,7 @@ def test_reprocess_shape_params_and_writer_pool(dagbag) -> None:  # type: ignore
     assert dag.schedule is None or str(dag.timetable.summary) in ("None", "Never")
     assert set(dag.params.keys()) == {"since", "until", "sources"}
     writers = {t.task_id for t in dag.tasks if t.pool == "tradewire_duckdb_writer"}
-    assert writers == {"load_warehouse", "publish_snapshot"}
+    assert writers == {"load_warehouse", "validate_warehouse", "record_run", "publish_snapshot"}
 
 
 def test_dag_files_do_no_heavy_imports_at_parse_time() -> None:

@@ -66,7 +66,13 @@ def test_dag_runs_twice_with_identical_tables(airflow_env: dict[str, str]) -> No
     # the second run found nothing new, so it changed nothing but the request log (its reads of the listings)
     rereads = pl.read_parquet(run_2 / "attempts.parquet")
     assert set(rereads["purpose"]) == {"feed"}
-    assert second == {**first, "fetch_log": first["fetch_log"] + rereads.height}
+    # per-run tables grow by one run's rows: the request log, the expectation results and the ledger
+    assert second == {
+        **first,
+        "fetch_log": first["fetch_log"] + rereads.height,
+        "dq_results": 2 * first["dq_results"],
+        "run_ledger": 2,
+    }
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         for table, key in KEYS.items():
@@ -87,7 +93,23 @@ def test_dag_runs_twice_with_identical_tables(airflow_env: dict[str, str]) -> No
     _airflow(airflow_env, "dags", "test", "tradewire_reprocess")  # from the raw archive, no network
     rebuilt = table_counts(warehouse)
     print("after reprocess:", rebuilt)
-    assert {k: v for k, v in rebuilt.items() if k != "dq_results"} == {
-        k: v for k, v in second.items() if k != "dq_results"
+    per_run = ("dq_results", "run_ledger")
+    assert {k: v for k, v in rebuilt.items() if k not in per_run} == {
+        k: v for k, v in second.items() if k not in per_run
     }
-    assert rebuilt["dq_results"] == 2 * second["dq_results"]  # the reprocess run validated its articles too
+    assert rebuilt["run_ledger"] == 3  # the reprocess run is accounted for like the others
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        ledgers = con.execute(
+            "SELECT dag_id, status, balanced, items_discovered, pages_fetched, skipped, articles_loaded "
+            "FROM run_ledger ORDER BY finished_at"
+        ).fetchall()
+    finally:
+        con.close()
+    print("ledgers:", ledgers)
+    assert [row[:3] for row in ledgers] == [
+        ("tradewire_ingest", "loaded", True),
+        ("tradewire_ingest", "loaded", True),
+        ("tradewire_reprocess", "loaded", True),
+    ]
+    assert ledgers[1][4] == 0 and ledgers[1][5] == ledgers[1][3]  # the second run fetched nothing: all skipped

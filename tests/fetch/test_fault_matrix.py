@@ -390,12 +390,11 @@ def test_the_run_lands_in_fetch_log_and_items(matrix: Matrix) -> None:
     """The rest of the pipeline on the matrix run: fetch_log has every attempt, items every item, none lost."""
     import duckdb
 
-    from tradewire.pipeline import clean_stage, enrich_stage, load_stage, validate_stage
+    from tradewire.pipeline import process_fetched
 
     settings, run_id = matrix.settings, "fault-matrix"
     fetch_path = str(matrix.first.fetch_path)
-    enriched = enrich_stage(clean_stage(fetch_path, run_id, settings), run_id, settings)
-    ledger = load_stage(run_id, fetch_path, enriched, validate_stage(enriched, run_id, settings), settings)
+    ledger = process_fetched(fetch_path, run_id, settings)
     con = duckdb.connect(str(settings.warehouse_path), read_only=True)
     try:
         logged = con.execute(
@@ -412,4 +411,6 @@ def test_the_run_lands_in_fetch_log_and_items(matrix: Matrix) -> None:
         status = items[matrix.row(path)["item_id"]]
         assert (status == "error") == (outcome != "ok"), (path, status)
     assert ledger["items_discovered"] == len(PAGES) + len(FEED_ITEMS)
-    assert ledger["fetch_errors"] == sum(1 for outcome, *_ in PAGES.values() if outcome != "ok")
+    robots = ledger["skipped_detail"]["robots"]  # type: ignore[index]
+    assert ledger["fetch_failures"] + robots == sum(1 for outcome, *_ in PAGES.values() if outcome != "ok")
+    assert ledger["balanced"] is True

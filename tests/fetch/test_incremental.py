@@ -75,8 +75,14 @@ def test_second_run_sends_conditional_requests_and_fetches_no_page(server: Loopb
     second = run_all("run-2", settings)
     assert first["articles_loaded"] == 3 and counts["articles"] == 3
     assert second["items_discovered"] == second["pages_fetched"] == 0  # the feed said 304: nothing to list
-    # nothing changes but the request log, which gains run 2's one conditional request for the feed
-    assert table_counts(settings.warehouse_path) == {**counts, "fetch_log": counts["fetch_log"] + 1}
+    # nothing changes but the per-run tables: the request log gains run 2's one conditional request for
+    # the feed, dq_results and run_ledger run 2's checks and ledger
+    assert table_counts(settings.warehouse_path) == {
+        **counts,
+        "fetch_log": counts["fetch_log"] + 1,
+        "dq_results": 2 * counts["dq_results"],
+        "run_ledger": 2,
+    }
     new_requests = server.requests[len(requests_after_first) :]
     assert new_requests == ["/feed.xml"]  # robots.txt comes from the cache; then only the feed
     con = duckdb.connect(str(settings.warehouse_path), read_only=True)
@@ -107,7 +113,7 @@ def test_rel_canonical_is_respected_within_and_across_runs(server: Loopback, tmp
     listed.append("/story")  # the feed now links the canonical URL itself
     second = run_all("run-2", settings)
     assert "/story" not in server.requests  # known as the canonical URL of a loaded article: not fetched
-    assert second["items_discovered"] == second["already_known"] == 3 and second["pages_fetched"] == 0
+    assert second["items_discovered"] == second["skipped"] == 3 and second["pages_fetched"] == 0
     con = duckdb.connect(str(settings.warehouse_path), read_only=True)
     try:
         (article_id,) = con.execute("SELECT article_id FROM articles").fetchone()  # type: ignore[misc]

@@ -45,12 +45,17 @@ def two_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dict, 
 
 
 def test_second_run_fetches_nothing_and_changes_no_table(two_runs: tuple) -> None:
-    """Only fetch_log, the request log, grows: by run 2's reads of the listings, and not one page request."""
+    """Only the per-run tables grow: fetch_log by run 2's reads of the listings (not one page request),
+    dq_results and run_ledger by run 2's checks and ledger."""
     settings, counts_1, counts_2, ledgers = two_runs
     print("row counts after run 1:", counts_1)
     print("row counts after run 2:", counts_2)
     listings = pl.read_parquet(settings.run_dir("run-1") / "fetch.parquet").filter(pl.col("item_kind") == "feed")
-    assert {**counts_2, "fetch_log": counts_1["fetch_log"]} == counts_1
+    # the per-run tables gain run 2's rows: its expectation results and its ledger
+    assert {**counts_2, "fetch_log": counts_1["fetch_log"], "dq_results": counts_1["dq_results"], "run_ledger": 1} == (
+        counts_1
+    )
+    assert counts_2["dq_results"] == 2 * counts_1["dq_results"] and counts_2["run_ledger"] == 2
     assert counts_2["fetch_log"] == counts_1["fetch_log"] + listings.height
     assert set(counts_1) == set(TABLES)
     con = duckdb.connect(str(settings.warehouse_path), read_only=True)
@@ -60,7 +65,7 @@ def test_second_run_fetches_nothing_and_changes_no_table(two_runs: tuple) -> Non
         con.close()
     assert purposes == [("feed",)]
     assert ledgers[0]["articles_loaded"] == counts_1["articles"]
-    assert ledgers[1]["items_discovered"] == ledgers[1]["already_known"] == ledgers[0]["items_discovered"]
+    assert ledgers[1]["items_discovered"] == ledgers[1]["skipped"] == ledgers[0]["items_discovered"]
     assert ledgers[1]["pages_fetched"] == ledgers[1]["articles_loaded"] == 0
     second = pl.read_parquet(settings.run_dir("run-2") / "fetch.parquet")
     assert second.filter(pl.col("item_kind") == "page").height == 0  # only the feeds were read again
@@ -68,11 +73,11 @@ def test_second_run_fetches_nothing_and_changes_no_table(two_runs: tuple) -> Non
 
 def test_ledgers_add_up(two_runs: tuple) -> None:
     for ledger in two_runs[3]:
-        assert ledger["items_discovered"] == ledger["already_known"] + ledger["fetch_errors"] + ledger["pages_fetched"]
+        assert ledger["items_discovered"] == ledger["skipped"] + ledger["fetch_failures"] + ledger["pages_fetched"]
         assert ledger["pages_fetched"] == (
             ledger["articles_loaded"] + ledger["duplicates"] + ledger["not_articles"] + ledger["quarantined"]
-            + ledger["extraction_failed"]
         )  # fmt: skip
+        assert ledger["balanced"] is True and ledger["unaccounted"] == 0
 
 
 def test_no_duplicate_keys(two_runs: tuple) -> None:
