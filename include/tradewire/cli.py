@@ -150,7 +150,42 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _latest_ledger(con: Any) -> dict[str, Any] | None:
+    rows = con.execute("SELECT * FROM run_ledger ORDER BY finished_at DESC LIMIT 1").fetchall()
+    if not rows:
+        return None
+    return dict(zip([d[0] for d in con.description], rows[0], strict=True))
+
+
+def print_ledger(ledger: dict[str, Any], dq_failed: int, dq_total: int, held: int) -> None:
+    """The run's accounting as two sums that must hold, and its data-quality verdict."""
+
+    def n(key: str) -> int:
+        return int(ledger.get(key) or 0)
+
+    state = "balanced" if ledger.get("balanced") else "NOT BALANCED"
+    print(f"Run ledger: {ledger['run_id']} ({ledger.get('dag_id') or '-'}): {ledger['status']}, {state}")
+    print(
+        f"  {'items discovered':<20}{n('items_discovered'):>6} = fetched {n('pages_fetched')} + fetch failures "
+        f"{n('fetch_failures')} + skipped {n('skipped')}"
+    )
+    detail = json.loads(ledger.get("skipped_detail") or "{}")
+    if any(detail.values()):
+        print(f"  {'':<26}skipped: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in detail.items() if v))
+    print(
+        f"  {'pages fetched':<20}{n('pages_fetched'):>6} = loaded {n('articles_loaded')} + duplicates "
+        f"{n('duplicates')} + not articles {n('not_articles')} + quarantined {n('quarantined')}"
+    )
+    print(f"  {'articles new':<20}{n('articles_new'):>6}")
+    print(f"  {'feeds that failed':<20}{n('feeds_failed'):>6}")
+    print(f"  {'expectations':<20}{dq_total:>6} checked, {dq_failed} failed; {held} item(s) held in quarantine")
+    if ledger.get("message"):
+        print(f"  {ledger['message']}")
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
+    import duckdb
+
     from tradewire.load.warehouse import table_counts
     from tradewire.settings import Settings
 
@@ -158,29 +193,26 @@ def cmd_summary(args: argparse.Namespace) -> int:
     if not settings.warehouse_path.exists():
         print(f"no warehouse at {settings.warehouse_path}: run the pipeline first", file=sys.stderr)
         return 1
-    ledgers = sorted(settings.staging_dir.glob("*/ledger.json"), key=lambda p: p.stat().st_mtime)
     print("Tradewire run summary")
     print("=" * 60)
-    if ledgers:
-        ledger = json.loads(ledgers[-1].read_text())
-        labels = [
-            ("run", "run_id"),
-            ("items discovered", "items_discovered"),
-            ("  already known", "already_known"),
-            ("  fetch errors", "fetch_errors"),
-            ("  pages fetched", "pages_fetched"),
-            ("    articles loaded", "articles_loaded"),
-            ("      of which new", "articles_new"),
-            ("    duplicates", "duplicates"),
-            ("    not articles", "not_articles"),
-            ("    quarantined", "quarantined"),
-            ("    extraction failed", "extraction_failed"),
-            ("feeds that failed", "feeds_failed"),
-        ]
-        for label, key in labels:
-            print(f"{label:<28}{ledger.get(key)}")
-    print(f"{'warehouse':<28}{settings.warehouse_path}")
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        ledger = _latest_ledger(con)
+        if ledger:
+            dq_total, dq_failed = con.execute(
+                "SELECT count(*), count(*) FILTER (WHERE NOT success) FROM dq_results WHERE run_id = ?",
+                [ledger["run_id"]],
+            ).fetchall()[0]
+            held = con.execute("SELECT count(DISTINCT item_id) FROM quarantine WHERE released_at IS NULL").fetchall()
+            print_ledger(ledger, dq_failed, dq_total, held[0][0])
+        else:
+            print("no run recorded yet")
+    finally:
+        con.close()
+    print(f"\n{'warehouse':<28}{settings.warehouse_path}")
     print(f"{'snapshot (read-only)':<28}{settings.snapshot_path}")
+    docs = settings.data_docs_dir / "index.html"
+    print(f"{'Data Docs':<28}{docs.as_uri() if docs.exists() else '(none yet)'}")
     print("\nRows per table:")
     for table, count in table_counts(settings.warehouse_path).items():
         print(f"  {table:<24}{count}")
@@ -190,6 +222,111 @@ def cmd_summary(args: argparse.Namespace) -> int:
     for title, sql in EXAMPLE_QUERIES:
         print(f"\n-- {title}\n{sql}")
     return 0
+
+
+def cmd_quarantine_list(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from tradewire.settings import Settings
+
+    settings = Settings.from_env()
+    if not settings.warehouse_path.exists():
+        print(f"no warehouse at {settings.warehouse_path}: run the pipeline first", file=sys.stderr)
+        return 1
+    filters, params = ["TRUE"], []
+    if not args.all:
+        filters.append("q.released_at IS NULL")
+    if args.stage:
+        filters.append("q.stage = ?")
+        params.append(args.stage)
+    if args.run:
+        filters.append("q.run_id = ?")
+        params.append(args.run)
+    query = f"""
+        SELECT q.item_id, q.stage, q.run_id, coalesce(i.url, i.path) AS address, q.reason, q.quarantined_at,
+               q.released_at, q.record
+        FROM quarantine q LEFT JOIN items i USING (item_id)
+        WHERE {" AND ".join(filters)}
+        ORDER BY q.quarantined_at DESC, q.item_id LIMIT ?
+    """  # noqa: S608  # fixed fragments; values are parameters
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        rows = con.execute(query, [*params, args.limit]).fetchall()
+    finally:
+        con.close()
+    if args.json:
+        for item_id, stage, run_id, address, reason, at, released, record in rows:
+            print(json.dumps({
+                "item_id": item_id, "stage": stage, "run_id": run_id, "address": address, "reason": reason,
+                "quarantined_at": at.isoformat(), "released_at": released.isoformat() if released else None,
+                "record": json.loads(record),
+            }, ensure_ascii=False))  # fmt: skip
+        return 0
+    if not rows:
+        print("quarantine is empty" if not args.all else "nothing was ever quarantined")
+        return 0
+    for item_id, stage, run_id, address, reason, at, released, _ in rows:
+        state = f"released {released:%Y-%m-%d %H:%M}" if released else "held"
+        print(f"{item_id}  [{stage}, {state}]  {address or ''}")
+        print(f"    run {run_id} at {at:%Y-%m-%d %H:%M}: {reason}")
+    print(f"\n{len(rows)} item(s). Fix the cause, then: tradewire quarantine release ITEM_ID ... (or --all)")
+    return 0
+
+
+def cmd_quarantine_release(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from tradewire.pipeline import release_quarantined
+    from tradewire.settings import Settings
+    from tradewire.validate.run import ValidationFailed
+
+    settings = Settings.from_env()
+    if not settings.warehouse_path.exists():
+        print(f"no warehouse at {settings.warehouse_path}: run the pipeline first", file=sys.stderr)
+        return 1
+    if not args.items and not args.all:
+        print("name the items to release, or pass --all", file=sys.stderr)
+        return 2
+    try:
+        con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    except duckdb.IOException as exc:
+        print(f"the warehouse is busy (a pipeline task is writing it); try again shortly: {exc}", file=sys.stderr)
+        return 1
+    try:
+        held = {
+            row[0]
+            for row in con.execute(
+                "SELECT item_id FROM quarantine WHERE released_at IS NULL AND (? OR stage = ?)",
+                [args.stage is None, args.stage],
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    wanted = sorted(held) if args.all else sorted(set(args.items))
+    unknown = [item for item in wanted if item not in held]
+    if unknown:
+        print(f"not held in quarantine: {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    if not wanted:
+        print("quarantine is empty: nothing to release")
+        return 0
+    run_id = "release__" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    try:
+        ledger, still_held = release_quarantined(wanted, run_id, settings)
+    except ValidationFailed as exc:
+        print(f"release run {run_id} failed its checks: {exc}", file=sys.stderr)
+        return 1
+    except duckdb.IOException as exc:
+        print(f"the warehouse is busy (a pipeline task is writing it); try again shortly: {exc}", file=sys.stderr)
+        return 1
+    released = [item for item in wanted if item not in still_held]
+    print(f"release run {run_id}: {len(released)} released, {len(still_held)} still held")
+    for item in released:
+        print(f"  released  {item}")
+    for item in still_held:
+        print(f"  held      {item} (see: tradewire quarantine list)")
+    print(f"loaded {ledger.get('articles_loaded')} article(s); the snapshot is published")
+    return 0 if not still_held else 3
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
@@ -279,6 +416,23 @@ def build_parser() -> argparse.ArgumentParser:
     c = src_sub.add_parser("check", help="check a sources YAML file and list its sources; errors name the line")
     c.add_argument("file", nargs="?", help="default: $TRADEWIRE_SOURCES or the bundled sample")
     c.set_defaults(func=cmd_check_sources)
+    q = sub.add_parser("quarantine", help="list items held back by data-quality checks, or release them after a fix")
+    q_sub = q.add_subparsers(dest="quarantine_command", required=True)
+    ql = q_sub.add_parser("list", help="items held in quarantine, newest first, with the rules they broke")
+    ql.add_argument("--all", action="store_true", help="include items already released")
+    ql.add_argument("--stage", choices=["fetch", "clean", "enrich"], help="only this stage's quarantine")
+    ql.add_argument("--run", help="only items quarantined by this run id")
+    ql.add_argument("--limit", type=int, default=100)
+    ql.add_argument("--json", action="store_true", help="one JSON object per item, with the original record")
+    ql.set_defaults(func=cmd_quarantine_list)
+    qr = q_sub.add_parser(
+        "release",
+        help="run held items again from the raw archive through every stage and check; those that pass are loaded",
+    )
+    qr.add_argument("items", nargs="*", help="item ids (from `tradewire quarantine list`)")
+    qr.add_argument("--all", action="store_true", help="every item held")
+    qr.add_argument("--stage", choices=["fetch", "clean", "enrich"], help="with --all: only this stage's items")
+    qr.set_defaults(func=cmd_quarantine_release)
     f = sub.add_parser("fetch", help="run the fetch stage alone into a folder (Parquet and fetch_report.json)")
     f.add_argument("--sources", default=None, help="sources YAML (default: $TRADEWIRE_SOURCES or the sample)")
     f.add_argument("--out", required=True, help="output folder")
