@@ -166,3 +166,13 @@ def test_enrich_contract_checks_codes_and_ranges(tmp_path: Path, contract: Contr
     assert "enrich_topics: ExpectColumnValuesToBeInSet(id)" in reasons["item-c"]
     assert "enrich_articles: ExpectColumnValuesToBeBetween(tone)" in reasons["item-d"]
     assert pl.read_parquet(check.passed_path)["item_id"].to_list() == ["item-a"]
+
+
+def test_data_docs_call_no_one_for_their_logo(tmp_path: Path, contract: Contract) -> None:
+    validate_clean(_write(tmp_path / "clean.parquet", [_row("a")]), _passed_fetch(1), tmp_path, "run-6", contract)
+    pages = [*contract.docs_dir.rglob("*.html"), *contract.docs_dir.rglob("*.css")]
+    assert len(pages) >= 3
+    for page in pages:
+        text = page.read_text()
+        assert "great-expectations-web-assets" not in text and "dataContextId" not in text, page
+    assert "static/images/logo-long.png" in (contract.docs_dir / "index.html").read_text()

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import re
 import shutil
+import time
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -150,8 +153,12 @@ class GxProject:
     def build_docs(self, results: list[SuiteResult]) -> Path:
         """Render the given results and the index; prune runs beyond keep_runs first."""
         self._prune()
+        started = time.time()
         ids = [r.result_id for r in results if r.result_id is not None]
         self.context.build_data_docs(site_names=[SITE], resource_identifiers=ids or None, build_index=True)
+        for page in (*self.docs_dir.rglob("*.html"), *self.docs_dir.rglob("*.css")):
+            if page.stat().st_mtime >= started - 1:
+                _local_logo(page, self.docs_dir)
         return self.docs_dir / "index.html"
 
     def _prune(self) -> None:
@@ -164,6 +171,18 @@ class GxProject:
             for stale in runs[: max(0, len(runs) - self.keep_runs)]:
                 shutil.rmtree(stale, ignore_errors=True)
                 shutil.rmtree(self.docs_dir / "validations" / suite_dir.name / stale.name, ignore_errors=True)
+
+
+# GX's pages load their logos from S3, the header's with the project's id in the query string: a beacon
+_REMOTE_LOGO = re.compile(r"https://great-expectations-web-assets\.s3[^\"')\s]*")
+
+
+def _local_logo(page: Path, docs_dir: Path) -> None:
+    """Point the header logo at the copy in the site's static folder, so opening the docs calls no one."""
+    text = page.read_text(encoding="utf-8")
+    if _REMOTE_LOGO.search(text):
+        local = os.path.relpath(docs_dir / "static" / "images" / "logo-long.png", page.parent)
+        page.write_text(_REMOTE_LOGO.sub(local.replace(os.sep, "/"), text), encoding="utf-8")
 
 
 _PROJECTS: dict[tuple[Path, Path], GxProject] = {}
