@@ -122,6 +122,16 @@ class Settings:
         return self.home / "staging"
 
     @property
+    def exports_dir(self) -> Path:
+        """Parquet exports of the marts; `current/` always points at one complete version."""
+        return self.home / "serving" / "exports"
+
+    @property
+    def report_path(self) -> Path:
+        """The self-contained HTML analytics report."""
+        return self.home / "serving" / "report.html"
+
+    @property
     def data_docs_dir(self) -> Path:
         """Great Expectations Data Docs (index.html), rebuilt by every validation."""
         return self.home / "data_docs"
