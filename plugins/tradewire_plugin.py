@@ -53,6 +53,20 @@ def data_docs(path: str) -> Response:
     return FileResponse(target)  # Content-Type guessed from the file name
 
 
+@app.get("/report", include_in_schema=False)
+def report() -> Response:
+    """The analytics report tradewire_analytics renders: one self-contained HTML file."""
+    from tradewire.settings import Settings
+
+    path = Settings.from_env().report_path
+    if not path.is_file():
+        message = "tradewire_analytics has not rendered the report yet: it runs after each ingest."
+        return HTMLResponse(_page("No report yet", message, "./"), status_code=404)
+    # the report makes no requests of its own: forbid any, so data in it cannot call out either
+    policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+    return FileResponse(path, media_type="text/html", headers={"Content-Security-Policy": policy})
+
+
 def _page(title: str, message: str, back: str | None = None) -> str:
     esc = html.escape
     link = f"<p><a href='{esc(back)}'>Back to Tradewire</a></p>" if back else ""
@@ -74,6 +88,13 @@ class TradewirePlugin(AirflowPlugin):
             "destination": "nav",
             "category": "browse",
             "url_route": "tradewire",
+        },
+        {
+            "name": "Tradewire report",
+            "href": "tradewire/report",
+            "destination": "nav",
+            "category": "browse",
+            "url_route": "tradewire-report",
         },
         {
             "name": "Data Docs",

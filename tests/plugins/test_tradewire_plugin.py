@@ -123,7 +123,7 @@ def test_data_docs_nav_link_registered() -> None:
     # Airflow itself loads the plugin from the plugins folder (conftest points it at plugins/)
     info = {p["name"]: p for p in plugins_manager.get_plugin_info(["external_views", "fastapi_apps"])}
     registered = [v["name"] for v in info["tradewire"]["external_views"]]
-    assert registered == ["Tradewire", "Data Docs"]
+    assert registered == ["Tradewire", "Tradewire report", "Data Docs"]
 
 
 def _write_dq_snapshot(snapshot: Path, *, ledger: str = "rows") -> None:
@@ -228,3 +228,17 @@ def test_data_quality_falls_back_without_run_ledger(tradewire_home: Path, ledger
     assert data["runs"][0]["run_id"] == "run-from-json"
     text = client.get("/").text
     assert "run-from-json" in text and "<h2>Data quality</h2>" in text and "Held (not released): 3" in text
+
+
+def test_report_is_served_with_a_policy_that_forbids_requests(tradewire_home: Path) -> None:
+    client = TestClient(_plugin_module().app)
+    missing = client.get("/report")
+    assert missing.status_code == 404 and "has not rendered the report yet" in missing.text
+    settings = Settings.from_env()
+    settings.report_path.parent.mkdir(parents=True, exist_ok=True)
+    settings.report_path.write_text("<!doctype html><title>Tradewire report</title><svg></svg>")
+    served = client.get("/report")
+    assert served.status_code == 200 and "<svg>" in served.text
+    assert served.headers["content-type"].startswith("text/html")
+    assert "default-src 'none'" in served.headers["content-security-policy"]
+    assert "href='report'" in client.get("/").text

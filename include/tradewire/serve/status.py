@@ -169,7 +169,8 @@ def status_html(data: dict[str, Any]) -> str:
     return (
         "<!doctype html><html><head><meta charset='utf-8'><title>Tradewire</title>"
         f"<style>{_STYLE}</style></head><body>"
-        f"<h1>Tradewire</h1><p>Snapshot: <code>{esc(data['snapshot'])}</code></p>"
+        f"<h1>Tradewire</h1><p>Snapshot: <code>{esc(data['snapshot'])}</code> · "
+        "<a href='report'>Analytics report</a> · <a href='data-docs/'>Data Docs</a></p>"
         f"<h2>Latest runs</h2>{runs}"
         f"{_data_quality_html(dq, data.get('data_docs', DATA_DOCS_HREF))}"
         f"<h2>Published tables</h2>{tables}</body></html>"
