@@ -374,6 +374,39 @@ MIGRATIONS: list[Migration] = [
         UPDATE quarantine SET stage = 'clean' WHERE stage = 'validate';
         """,
     ),
+    (
+        11,
+        "dimensions: region and income group on countries; actors, organizations and dates",
+        """
+        ALTER TABLE countries ADD COLUMN region VARCHAR;        -- UN M49 region (Americas, Europe, ...)
+        ALTER TABLE countries ADD COLUMN subregion VARCHAR;     -- UN M49 sub-region (Northern America, ...)
+        ALTER TABLE countries ADD COLUMN continent VARCHAR;     -- seven continents, derived from M49
+        ALTER TABLE countries ADD COLUMN income_group VARCHAR;  -- World Bank income group (High income, ...)
+        CREATE TABLE actors (
+            actor_key VARCHAR PRIMARY KEY,  -- config/actors.yaml id = article_people.actor_id
+            name VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,          -- person
+            country_iso3 VARCHAR,
+            org_key VARCHAR,                -- for officials of international organisations
+            role VARCHAR,                   -- the office held now (a role without an end date)
+            role_since DATE
+        );
+        CREATE TABLE organizations (
+            org_key VARCHAR PRIMARY KEY,    -- config/organizations.yaml id = article_orgs.org_id
+            name VARCHAR NOT NULL,
+            type VARCHAR NOT NULL,
+            country_iso3 VARCHAR
+        );
+        CREATE TABLE dates (
+            date DATE PRIMARY KEY,
+            year INTEGER NOT NULL,
+            quarter INTEGER NOT NULL,
+            month INTEGER NOT NULL,
+            week DATE NOT NULL,             -- the Monday the ISO week starts on
+            day_of_week INTEGER NOT NULL    -- ISO: 1 Monday .. 7 Sunday
+        );
+        """,
+    ),
 ]
 
 TABLES = (
@@ -398,6 +431,9 @@ TABLES = (
     "run_ledger",
     "countries",
     "topics",
+    "actors",
+    "organizations",
+    "dates",
 )
 
 

@@ -180,7 +180,6 @@ def load_run(
     try:
         con.execute("BEGIN TRANSACTION")
         _upsert_sources(con, config)
-        write_dimensions(con)
         batch = (
             _assign_duplicates(con, validated)
             if validated.height
@@ -191,6 +190,7 @@ def load_run(
         canonical = batch.filter(pl.col("duplicate_of").is_null())
         existing = {r[0] for r in con.execute("SELECT article_id FROM articles").fetchall()}
         _write_articles(con, canonical, now)
+        write_dimensions(con)  # after the articles: the calendar spans their days
         _write_article_urls(con, validated, batch, now)
         _write_items(con, fetched, pages, batch, quarantined, run_id, now)
         _write_attempts(con, fetch_path.parent / "attempts.parquet", run_id)
