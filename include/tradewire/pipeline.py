@@ -341,3 +341,45 @@ def release_quarantined(
     finally:
         con.close()
     return ledger, [row[0] for row in held]
+
+
+def build_marts_stage(settings: Settings | None = None) -> dict[str, int]:
+    """Rebuild every mart in the warehouse (the writer's file: run in the writer pool)."""
+    from tradewire.load.warehouse import connect
+    from tradewire.serve.marts import build_marts
+
+    settings = settings or Settings.from_env()
+    con = connect(settings.warehouse_path)
+    try:
+        return build_marts(con)
+    finally:
+        con.close()
+
+
+def export_marts_stage(snapshot_path: str | None = None, settings: Settings | None = None) -> str:
+    """Parquet files of the marts from the published snapshot, swapped in as one version."""
+    from tradewire.serve.exports import export_marts
+
+    settings = settings or Settings.from_env()
+    return str(export_marts(Path(snapshot_path) if snapshot_path else settings.snapshot_path, settings.exports_dir))
+
+
+def render_report_stage(snapshot_path: str | None = None, settings: Settings | None = None) -> str:
+    """The self-contained HTML report from the published snapshot."""
+    from tradewire.serve.report import render_report
+
+    settings = settings or Settings.from_env()
+    return str(render_report(Path(snapshot_path) if snapshot_path else settings.snapshot_path, settings.report_path))
+
+
+def analytics_all(settings: Settings | None = None) -> dict[str, object]:
+    """What tradewire_analytics does, in this process: marts, snapshot, exports, report."""
+    settings = settings or Settings.from_env()
+    marts = build_marts_stage(settings)
+    snapshot = publish_stage(settings)
+    return {
+        "marts": marts,
+        "snapshot": snapshot,
+        "exports": export_marts_stage(snapshot, settings),
+        "report": render_report_stage(snapshot, settings),
+    }

@@ -24,7 +24,7 @@ def dagbag():  # type: ignore[no-untyped-def]
 
 def test_no_import_errors(dagbag) -> None:  # type: ignore[no-untyped-def]
     assert dagbag.import_errors == {}
-    assert "tradewire_ingest" in dagbag.dag_ids
+    assert {"tradewire_ingest", "tradewire_reprocess", "tradewire_analytics"} <= set(dagbag.dag_ids)
 
 
 def test_policy_tags_retries_docs_timeouts(dagbag) -> None:  # type: ignore[no-untyped-def]
@@ -77,6 +77,20 @@ def test_reprocess_shape_params_and_writer_pool(dagbag) -> None:  # type: ignore
     assert set(dag.params.keys()) == {"since", "until", "sources"}
     writers = {t.task_id for t in dag.tasks if t.pool == "tradewire_duckdb_writer"}
     assert writers == {"load_warehouse", "validate_warehouse", "record_run", "publish_snapshot"}
+
+
+def test_analytics_runs_on_the_warehouse_asset_and_writes_through_the_writer_pool(dagbag) -> None:  # type: ignore[no-untyped-def]
+    dag = dagbag.dags["tradewire_analytics"]
+    assert [asset.name for asset in dag.timetable.asset_condition.objects] == ["tradewire_warehouse"]
+    assert set(dag.task_ids) == {"build_marts", "publish_snapshot", "export_marts", "render_report"}
+    writers = {t.task_id for t in dag.tasks if t.pool == "tradewire_duckdb_writer"}
+    assert writers == {"build_marts", "publish_snapshot"}
+    assert "build_marts" in dag.get_task("publish_snapshot").upstream_task_ids
+    assert {"publish_snapshot"} == dag.get_task("export_marts").upstream_task_ids
+    assert {"publish_snapshot"} == dag.get_task("render_report").upstream_task_ids
+    # its snapshot must not announce the warehouse Asset again, or it would trigger itself
+    outlets = [o.name for t in dag.tasks for o in t.outlets]
+    assert outlets == ["tradewire_marts"]
 
 
 def test_dag_files_do_no_heavy_imports_at_parse_time() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -47,9 +48,27 @@ def airflow_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def test_dag_runs_twice_with_identical_tables(airflow_env: dict[str, str]) -> None:
-    warehouse = Path(airflow_env["TRADEWIRE_HOME"]) / "warehouse.duckdb"
-    snapshot = Path(airflow_env["TRADEWIRE_HOME"]) / "serving" / "tradewire.duckdb"
-    staging = Path(airflow_env["TRADEWIRE_HOME"]) / "staging"
+    home = Path(airflow_env["TRADEWIRE_HOME"])
+    warehouse = home / "warehouse.duckdb"
+    snapshot = home / "serving" / "tradewire.duckdb"
+    staging = home / "staging"
+    # a dashboard-like reader process queries the snapshot for the whole test: it must never fail
+    stop, result = home.parent / "reader.stop", home.parent / "reader.json"
+    reader = subprocess.Popen([sys.executable, str(Path(__file__).with_name("snapshot_reader.py")), str(snapshot),
+                               str(stop), str(result)])  # fmt: skip
+    try:
+        _runs_and_checks(airflow_env, warehouse, snapshot, staging)
+    finally:
+        stop.touch()
+        reader.wait(timeout=60)
+    seen = json.loads(result.read_text())
+    print(f"snapshot reader: {seen['queries']} queries, {len(seen['errors'])} errors, counts {seen['article_counts']}")
+    assert seen["errors"] == []
+    assert seen["queries"] > 100
+    assert seen["article_counts"] == [34]  # every answer came from a complete version of the data
+
+
+def _runs_and_checks(airflow_env: dict[str, str], warehouse: Path, snapshot: Path, staging: Path) -> None:
     _airflow(airflow_env, "dags", "test", "tradewire_ingest")
     first = table_counts(warehouse)
     (run_1,) = [p.parent for p in staging.glob("*/fetch.parquet")]
@@ -113,3 +132,23 @@ def test_dag_runs_twice_with_identical_tables(airflow_env: dict[str, str]) -> No
         ("tradewire_reprocess", "loaded", True),
     ]
     assert ledgers[1][4] == 0 and ledgers[1][5] == ledgers[1][3]  # the second run fetched nothing: all skipped
+    # the analytics DAG (scheduled on the warehouse Asset) builds the marts, exports and the report
+    _airflow(airflow_env, "dags", "test", "tradewire_analytics")
+    snap = duckdb.connect(str(snapshot), read_only=True)
+    try:
+        marts = dict(
+            snap.execute(
+                "SELECT table_name, estimated_size FROM duckdb_tables() WHERE table_name LIKE 'mart_%'"
+            ).fetchall()
+        )
+        weekly = snap.execute("SELECT count(*) FROM mart_dyad_weekly").fetchone()
+    finally:
+        snap.close()
+    print("marts in the snapshot:", marts)
+    assert len(marts) == 10 and weekly is not None and weekly[0] > 0
+    exports = snapshot.parent / "exports" / "current"
+    manifest = json.loads((exports / "manifest.json").read_text())
+    assert set(manifest["rows"]) == set(marts)
+    assert all((exports / f"{mart}.parquet").exists() for mart in marts)
+    report = (snapshot.parent / "report.html").read_text()
+    assert "<svg" in report and 'src="http' not in report
