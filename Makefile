@@ -34,7 +34,13 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $@
 
-venv: $(VENV)/.installed
+# a DuckDB 1.x client beside the project's 2.x, to check that BI drivers can read the snapshot
+BI_CLIENT := $(VENV)/duckdb1
+$(BI_CLIENT)/.installed: requirements-bi-client.txt $(VENV)/.installed
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --target $(BI_CLIENT) -r requirements-bi-client.txt
+	@touch $@
+
+venv: $(VENV)/.installed $(BI_CLIENT)/.installed
 
 $(AIRFLOW_HOME)/.initialised: $(VENV)/.installed
 	@mkdir -p $(AIRFLOW_HOME) $(TRADEWIRE_HOME)/logs
