@@ -55,6 +55,9 @@ run: airflow-init
 	@echo "Running tradewire_ingest through Airflow on the bundled sample (log: $(TRADEWIRE_HOME)/logs/ingest.log)..."
 	@$(BIN)/airflow dags test tradewire_ingest > $(TRADEWIRE_HOME)/logs/ingest.log 2>&1 || \
 		(grep -E "ERROR|Traceback|Error" -A3 $(TRADEWIRE_HOME)/logs/ingest.log | tail -n 40; exit 1)
+	@echo "Running tradewire_analytics (marts, Parquet exports, report; log: $(TRADEWIRE_HOME)/logs/analytics.log)..."
+	@$(BIN)/airflow dags test tradewire_analytics > $(TRADEWIRE_HOME)/logs/analytics.log 2>&1 || \
+		(grep -E "ERROR|Traceback|Error" -A3 $(TRADEWIRE_HOME)/logs/analytics.log | tail -n 40; exit 1)
 	@$(BIN)/tradewire summary
 
 lint: venv

@@ -213,6 +213,10 @@ def cmd_summary(args: argparse.Namespace) -> int:
     print(f"{'snapshot (read-only)':<28}{settings.snapshot_path}")
     docs = settings.data_docs_dir / "index.html"
     print(f"{'Data Docs':<28}{docs.as_uri() if docs.exists() else '(none yet)'}")
+    report = settings.report_path
+    print(f"{'report':<28}{report.as_uri() if report.exists() else '(none yet: tradewire_analytics renders it)'}")
+    exports = settings.exports_dir / "current"
+    print(f"{'Parquet exports of marts':<28}{exports if exports.exists() else '(none yet)'}")
     print("\nRows per table:")
     for table, count in table_counts(settings.warehouse_path).items():
         print(f"  {table:<24}{count}")
