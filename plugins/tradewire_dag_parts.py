@@ -6,6 +6,7 @@ this module; like them it stays light at import time (stage code is imported ins
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -19,8 +20,29 @@ from tradewire.settings import WRITER_POOL
 WAREHOUSE = Asset(name="tradewire_warehouse", uri="file:///tradewire/warehouse.duckdb")
 
 
+def record_failure(context: Any) -> None:
+    """Failure callback: which task of which run failed, on which try, and why (for the Tradewire page)."""
+    try:
+        from tradewire.pipeline import record_failure_stage
+
+        ti = context.get("ti") or context.get("task_instance")
+        record_failure_stage(
+            {
+                "dag_id": getattr(ti, "dag_id", None),
+                "task_id": getattr(ti, "task_id", None),
+                "run_id": getattr(ti, "run_id", None) or context.get("run_id"),
+                "map_index": getattr(ti, "map_index", None),
+                "try_number": getattr(ti, "try_number", None),
+                "error": repr(context.get("exception"))[:2000],
+            }
+        )
+    except Exception:  # a callback that raises would hide the task's own failure in the logs
+        logging.getLogger(__name__).exception("could not record the task failure")
+
+
 def default_args(execution_timeout: timedelta = timedelta(minutes=30)) -> dict[str, Any]:
     return {
+        "on_failure_callback": record_failure,
         "owner": "tradewire",
         "retries": 2,
         "retry_delay": timedelta(seconds=20),

@@ -383,3 +383,38 @@ def analytics_all(settings: Settings | None = None) -> dict[str, object]:
         "exports": export_marts_stage(snapshot, settings),
         "report": render_report_stage(snapshot, settings),
     }
+
+
+def prune_staging_stage(settings: Settings | None = None) -> list[str]:
+    from tradewire.maintenance import prune_staging
+
+    settings = settings or Settings.from_env()
+    return prune_staging(settings.staging_dir, settings.staging_retention_days)
+
+
+def prune_archive_stage(settings: Settings | None = None) -> dict[str, int]:
+    from tradewire.maintenance import prune_archive
+
+    settings = settings or Settings.from_env()
+    return prune_archive(settings.warehouse_path, settings.archive_dir, settings.archive_retention_days)
+
+
+def checkpoint_stage(settings: Settings | None = None) -> int:
+    from tradewire.maintenance import checkpoint_warehouse
+
+    settings = settings or Settings.from_env()
+    return checkpoint_warehouse(settings.warehouse_path)
+
+
+def tidy_serving_stage(settings: Settings | None = None) -> list[str]:
+    from tradewire.maintenance import tidy_serving
+
+    settings = settings or Settings.from_env()
+    return tidy_serving(settings.snapshot_path.parent)
+
+
+def record_failure_stage(failure: dict[str, object], settings: Settings | None = None) -> None:
+    from tradewire.maintenance import record_task_failure
+
+    settings = settings or Settings.from_env()
+    record_task_failure(settings.failures_log, failure)

@@ -24,6 +24,9 @@
 | TRADEWIRE_DQ_MAX_FAILING_SHARE | 0.2 | a batch fails when more than this share of its rows is quarantined |
 | TRADEWIRE_PUBLISHED_FLOOR | 1990-01-01 | articles dated before this are quarantined (published_at) |
 | TRADEWIRE_DQ_KEEP_RUNS | 50 | runs whose validation results Data Docs keeps (older pages are pruned) |
+| TRADEWIRE_MAINTENANCE_SCHEDULE | 0 3 * * * | cron schedule of tradewire_maintenance ("none" for manual runs only) |
+| TRADEWIRE_STAGING_RETENTION_DAYS | 14 | run staging folders untouched for this long are removed |
+| TRADEWIRE_ARCHIVE_RETENTION_DAYS | 0 | raw bodies last fetched longer ago are removed (0: keep all, for reprocess) |
 """
 
 from __future__ import annotations
@@ -104,6 +107,9 @@ class Settings:
     dq_max_failing_share: float = 0.2
     published_floor: str = "1990-01-01"
     dq_keep_runs: int = 50
+    maintenance_schedule: str | None = "0 3 * * *"
+    staging_retention_days: int = 14
+    archive_retention_days: int = 0
 
     @property
     def warehouse_path(self) -> Path:
@@ -140,6 +146,11 @@ class Settings:
     def gx_dir(self) -> Path:
         """The Great Expectations project: suites, validation results (Data Docs are built from them)."""
         return self.home / "gx"
+
+    @property
+    def failures_log(self) -> Path:
+        """One JSON line per failed task attempt, written by the DAGs' failure callback."""
+        return self.home / "logs" / "task_failures.jsonl"
 
     @property
     def host_lock_dir(self) -> Path:
@@ -187,4 +198,7 @@ class Settings:
             dq_max_failing_share=min(1.0, max(0.0, _number(env, "TRADEWIRE_DQ_MAX_FAILING_SHARE", "0.2", float))),
             published_floor=_date(env.get("TRADEWIRE_PUBLISHED_FLOOR", "1990-01-01")),
             dq_keep_runs=max(1, int(_number(env, "TRADEWIRE_DQ_KEEP_RUNS", "50", int))),
+            maintenance_schedule=_schedule(env.get("TRADEWIRE_MAINTENANCE_SCHEDULE", "0 3 * * *")),
+            staging_retention_days=max(1, int(_number(env, "TRADEWIRE_STAGING_RETENTION_DAYS", "14", int))),
+            archive_retention_days=max(0, int(_number(env, "TRADEWIRE_ARCHIVE_RETENTION_DAYS", "0", int))),
         )

@@ -24,7 +24,12 @@ def dagbag():  # type: ignore[no-untyped-def]
 
 def test_no_import_errors(dagbag) -> None:  # type: ignore[no-untyped-def]
     assert dagbag.import_errors == {}
-    assert {"tradewire_ingest", "tradewire_reprocess", "tradewire_analytics"} <= set(dagbag.dag_ids)
+    assert set(dagbag.dag_ids) == {
+        "tradewire_ingest",
+        "tradewire_reprocess",
+        "tradewire_analytics",
+        "tradewire_maintenance",
+    }
 
 
 def test_policy_tags_retries_docs_timeouts(dagbag) -> None:  # type: ignore[no-untyped-def]
@@ -37,6 +42,7 @@ def test_policy_tags_retries_docs_timeouts(dagbag) -> None:  # type: ignore[no-u
             assert task.retries >= 2, (dag_id, task.task_id)
             assert task.execution_timeout is not None and task.execution_timeout <= timedelta(hours=2)
             assert task.owner == "tradewire"
+            assert task.on_failure_callback, (dag_id, task.task_id)  # failures are recorded for the UI
 
 
 def test_ingest_shape_and_writer_pool(dagbag) -> None:  # type: ignore[no-untyped-def]
@@ -91,6 +97,14 @@ def test_analytics_runs_on_the_warehouse_asset_and_writes_through_the_writer_poo
     # its snapshot must not announce the warehouse Asset again, or it would trigger itself
     outlets = [o.name for t in dag.tasks for o in t.outlets]
     assert outlets == ["tradewire_marts"]
+
+
+def test_maintenance_is_daily_and_writes_through_the_writer_pool(dagbag) -> None:  # type: ignore[no-untyped-def]
+    dag = dagbag.dags["tradewire_maintenance"]
+    assert dag.schedule == "0 3 * * *" and dag.timetable.expression == "0 3 * * *"
+    assert set(dag.task_ids) == {"prune_staging", "prune_archive", "checkpoint_warehouse", "tidy_serving"}
+    writers = {t.task_id for t in dag.tasks if t.pool == "tradewire_duckdb_writer"}
+    assert writers == {"prune_archive", "checkpoint_warehouse"}
 
 
 def test_dag_files_do_no_heavy_imports_at_parse_time() -> None:

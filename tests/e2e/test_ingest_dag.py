@@ -152,3 +152,7 @@ def _runs_and_checks(airflow_env: dict[str, str], warehouse: Path, snapshot: Pat
     assert all((exports / f"{mart}.parquet").exists() for mart in marts)
     report = (snapshot.parent / "report.html").read_text()
     assert "<svg" in report and 'src="http' not in report
+    # daily housekeeping runs for real too: nothing is old enough to prune, the warehouse is checkpointed
+    _airflow(airflow_env, "dags", "test", "tradewire_maintenance")
+    assert table_counts(warehouse)["articles"] == second["articles"]
+    assert not warehouse.with_name(warehouse.name + ".wal").exists()

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from tradewire.maintenance import recent_failures
 from tradewire.settings import Settings
 
 DATA_DOCS_HREF = "data-docs/"  # relative to the Tradewire page at /tradewire/
@@ -146,6 +147,7 @@ def status(settings: Settings | None = None) -> dict[str, Any]:
         "runs": latest_ledgers(settings),
         "data_quality": data_quality(settings.snapshot_path),
         "data_docs": DATA_DOCS_HREF,
+        "failures": recent_failures(settings.failures_log, 10),
     }
 
 
@@ -173,8 +175,20 @@ def status_html(data: dict[str, Any]) -> str:
         "<a href='report'>Analytics report</a> · <a href='data-docs/'>Data Docs</a></p>"
         f"<h2>Latest runs</h2>{runs}"
         f"{_data_quality_html(dq, data.get('data_docs', DATA_DOCS_HREF))}"
+        f"{_failures_html(data.get('failures') or [])}"
         f"<h2>Published tables</h2>{tables}</body></html>"
     )
+
+
+_FAILURE_COLUMNS = ("recorded_at", "dag_id", "task_id", "run_id", "map_index", "try_number", "error")
+
+
+def _failures_html(failures: list[dict[str, Any]]) -> str:
+    """The latest failed task attempts, as the DAGs' failure callback recorded them."""
+    if not failures:
+        return "<h2>Recent task failures</h2><p>None recorded.</p>"
+    rows = [[str(f.get(k, "")) for k in _FAILURE_COLUMNS] for f in failures]
+    return f"<h2>Recent task failures</h2>{_table(_FAILURE_COLUMNS, rows)}"
 
 
 def _data_quality_html(dq: dict[str, Any], docs_href: str) -> str:
