@@ -22,6 +22,10 @@ read-only snapshot for SQL users and dashboards.
 | `record_run` | always runs: the run's `dq_results` and its `run_ledger` row | warehouse |
 | `publish_snapshot` | atomic copy to `serving/tradewire.duckdb`, only if every check passed | snapshot; Asset |
 
+Manual runs take params in the trigger form: `sources` (a subset of the sources file), `since` (skip
+pages a listing dates before that day) and `dry_run` (fetch, clean, enrich and check, then stop
+with a report in the `stop_if_dry_run` task's log and `dry_run.json`, loading and publishing nothing).
+
 A check quarantines the items that break row-level rules (see `tradewire quarantine list`) and fails
 the run, naming the rules, when a batch is empty or more than `TRADEWIRE_DQ_MAX_FAILING_SHARE` (20%)
 of it failed. Results are in the `dq_results` table and in the Data Docs (the "Data Docs" menu entry).
@@ -32,8 +36,11 @@ Rerunning any task or the whole run gives the same tables. The logic lives in `i
 
 from __future__ import annotations
 
+from typing import Any
+
 import pendulum
-from airflow.sdk import dag, task
+from airflow.sdk import Param, dag, task
+from airflow.sdk.exceptions import AirflowFailException
 from tradewire_dag_parts import default_args, process_fetched
 
 from tradewire.settings import Settings
@@ -50,14 +57,31 @@ FETCH_TASKS = SETTINGS.fetch_tasks  # mapped discovery and fetch tasks running a
     max_active_runs=1,
     doc_md=__doc__,
     tags=["tradewire", "ingest"],
+    params={
+        "sources": Param(
+            [], type="array", items={"type": "string"}, description="source names to read; empty for all enabled"
+        ),
+        "since": Param(
+            None,
+            type=["null", "string"],
+            format="date",
+            description="skip pages a listing dates before this day (YYYY-MM-DD); undated pages are fetched",
+        ),
+        "dry_run": Param(
+            False, type="boolean", description="fetch, clean, enrich and check, then report without loading"
+        ),
+    },
     default_args=default_args(),
 )
 def tradewire_ingest() -> None:
     @task
-    def plan_discovery() -> list[list[str]]:
-        from tradewire.pipeline import plan_discovery_stage
+    def plan_discovery(params: dict[str, Any] | None = None) -> list[list[str]]:
+        from tradewire.pipeline import UnknownSources, plan_discovery_stage
 
-        return plan_discovery_stage()
+        try:
+            return plan_discovery_stage(only=(params or {}).get("sources") or None)
+        except UnknownSources as exc:  # a typo in the trigger form: retrying cannot help
+            raise AirflowFailException(str(exc)) from exc
 
     @task(max_active_tis_per_dagrun=FETCH_TASKS)
     def discover_items(source_names: list[str], run_id: str | None = None) -> str:
@@ -66,10 +90,10 @@ def tradewire_ingest() -> None:
         return discover_stage(str(run_id), source_names)
 
     @task
-    def plan_fetch(discovered: list[str], run_id: str | None = None) -> list[str]:
+    def plan_fetch(discovered: list[str], run_id: str | None = None, params: dict[str, Any] | None = None) -> list[str]:
         from tradewire.pipeline import plan_fetch_stage
 
-        return plan_fetch_stage(str(run_id), list(discovered))
+        return plan_fetch_stage(str(run_id), list(discovered), since=(params or {}).get("since"))
 
     @task(max_active_tis_per_dagrun=FETCH_TASKS)
     def fetch_pages(batch_path: str, run_id: str | None = None) -> str:

@@ -135,10 +135,27 @@ def process_fetched(fetched: XComArg, dag_id: str) -> XComArg:
 
         return publish_stage()
 
+    @task.short_circuit(ignore_downstream_trigger_rules=False)
+    def stop_if_dry_run(
+        fetch_check: dict[str, Any],
+        clean_check: dict[str, Any],
+        enrich_check: dict[str, Any],
+        params: dict[str, Any] | None = None,
+        run_id: str | None = None,
+    ) -> dict[str, Any] | bool:
+        """A dry run ends here with a report: the load, its checks and the publish are skipped."""
+        if not (params or {}).get("dry_run"):
+            return enrich_check
+        from tradewire.pipeline import dry_run_report_stage
+
+        dry_run_report_stage(str(run_id), [fetch_check, clean_check, enrich_check])
+        return False
+
     fetch_check = validate_fetched(fetched)
     clean_check = validate_cleaned(clean_pages(fetch_check), fetch_check)
     enrich_check = validate_enriched(enrich_articles(clean_check), clean_check)
-    checked = validate_warehouse(load_warehouse(fetched, fetch_check, clean_check, enrich_check))
+    to_load = stop_if_dry_run(fetch_check, clean_check, enrich_check)
+    checked = validate_warehouse(load_warehouse(fetched, fetch_check, clean_check, to_load))
     recorded = record_run()
     checked >> recorded
     return publish_snapshot(checked, recorded)

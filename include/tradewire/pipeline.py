@@ -69,10 +69,18 @@ def _chunks(names: list[str], size: int, most: int) -> list[list[str]]:
     return [names[i * step : (i + 1) * step] for i in range(count)]
 
 
+class UnknownSources(ValueError):
+    """A run asked for sources the sources file does not have."""
+
+
 def plan_discovery_stage(settings: Settings | None = None, only: list[str] | None = None) -> list[list[str]]:
     """Source names in batches, one per mapped discovery task; always at least one batch."""
     settings = settings or Settings.from_env()
     config = load_sources(settings.sources_file)
+    unknown = sorted(set(only or ()) - {s.name for s in config.sources})
+    if unknown:
+        known = ", ".join(s.name for s in config.sources)
+        raise UnknownSources(f"no such sources in {settings.sources_file}: {', '.join(unknown)} (there are: {known})")
     names = [s.name for s in config.enabled(set(only) if only else None)]
     return _chunks(names, settings.sources_per_batch, settings.max_batches)
 
@@ -101,8 +109,12 @@ def _batch_key(names: list[str]) -> str:
     return short_hash("\n".join(sorted(names)), 12)  # the same sources give the same folder on a rerun
 
 
-def plan_fetch_stage(run_id: str, discovery_dirs: list[str], settings: Settings | None = None) -> list[str]:
-    """Pages to fetch, in batches for the mapped fetch tasks (paths of batch files)."""
+def plan_fetch_stage(
+    run_id: str, discovery_dirs: list[str], settings: Settings | None = None, since: str | None = None
+) -> list[str]:
+    """Pages to fetch, in batches for the mapped fetch tasks (paths of batch files); `since` an ISO day."""
+    from datetime import date
+
     from tradewire.fetch.run import plan_fetch
     from tradewire.fetch.state import read_known_state
 
@@ -110,6 +122,7 @@ def plan_fetch_stage(run_id: str, discovery_dirs: list[str], settings: Settings 
     batches = plan_fetch(
         [Path(d) for d in discovery_dirs], _fetch_dir(settings, run_id) / "plan",
         read_known_state(settings.snapshot_path), settings.fetch_batch_size, settings.max_batches,
+        since=date.fromisoformat(since) if since else None,
     )  # fmt: skip
     return [str(b) for b in batches]
 
@@ -266,6 +279,30 @@ def validate_warehouse_stage(run_id: str, ledger: dict[str, Any], settings: Sett
         settings.warehouse_path, run_id, ledger, _checks_dir(settings, run_id), _contract(settings)
     )
     return check.as_dict()
+
+
+def dry_run_report_stage(run_id: str, checks: list[dict[str, Any]], settings: Settings | None = None) -> dict[str, Any]:
+    """What a dry run found, written beside its staging files instead of loading anything."""
+    import polars as pl
+
+    settings = settings or Settings.from_env()
+    run_dir = settings.run_dir(run_id)
+    summary_file = run_dir / "fetch_summary.json"
+    summary = json.loads(summary_file.read_text()) if summary_file.exists() else {}
+    passed = pl.read_parquet(checks[-1]["passed_path"], columns=["page_type"])
+    report = {
+        "run_id": run_id,
+        "dry_run": True,
+        "items_discovered": summary.get("pages_discovered"),
+        "pages_fetched": summary.get("pages_fetched"),
+        "fetch_failures": summary.get("page_errors"),
+        "would_load_articles": passed.filter(pl.col("page_type") == "article").height,
+        "not_articles": passed.filter(pl.col("page_type") != "article").height,
+        "quarantined": {c["stage"]: c["quarantined"] for c in checks},
+    }
+    (run_dir / "dry_run.json").write_text(json.dumps(report, indent=2))
+    log.info("dry run %s: %s", run_id, report)
+    return report
 
 
 def record_run_stage(

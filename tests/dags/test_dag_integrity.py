@@ -50,7 +50,7 @@ def test_ingest_shape_and_writer_pool(dagbag) -> None:  # type: ignore[no-untype
     order = [
         "plan_discovery", "discover_items", "plan_fetch", "fetch_pages", "combine_fetched",
         "validate_fetched", "clean_pages", "validate_cleaned", "enrich_articles", "validate_enriched",
-        "load_warehouse", "validate_warehouse", "record_run", "publish_snapshot",
+        "stop_if_dry_run", "load_warehouse", "validate_warehouse", "record_run", "publish_snapshot",
     ]  # fmt: skip
     assert set(dag.task_ids) == set(order)
     for upstream, downstream in itertools.pairwise(order):
@@ -62,6 +62,10 @@ def test_ingest_shape_and_writer_pool(dagbag) -> None:  # type: ignore[no-untype
     assert dag.get_task("record_run").trigger_rule == "all_done"
     assert dag.get_task("publish_snapshot").trigger_rule == "all_success"
     assert "validate_warehouse" in dag.get_task("publish_snapshot").upstream_task_ids
+    # manual runs: a subset of sources, a since day, a dry run; the trigger form validates them
+    assert set(dag.params.keys()) == {"sources", "since", "dry_run"}
+    assert dag.params["dry_run"] is False and dag.params["sources"] == []
+    assert dag.get_task("stop_if_dry_run").ignore_downstream_trigger_rules is False  # record_run still runs
 
 
 def test_ingest_fans_out_by_dynamic_task_mapping(dagbag) -> None:  # type: ignore[no-untyped-def]

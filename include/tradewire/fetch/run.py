@@ -8,13 +8,14 @@ paths, so each one can be rerun alone.
 
 from __future__ import annotations
 
+import email.utils
 import hashlib
 import json
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -425,8 +426,12 @@ def plan_fetch(
     known: KnownState | None = None,
     batch_size: int = 100,
     max_batches: int = 32,
+    since: date | None = None,
 ) -> list[Path]:
     """Split the pages to fetch into batches: unique across sources and listings, minus those settled earlier.
+
+    With `since`, pages whose listing dates them before that day are left out (and counted as
+    skipped); pages the listing does not date are fetched.
 
     A page whose URL is the canonical URL of an article already in the warehouse is not fetched
     again either; it is written as a `known_url` row so the warehouse still accounts for it.
@@ -445,9 +450,11 @@ def plan_fetch(
             unique.append(row)
     to_fetch: list[dict[str, Any]] = []
     known_urls: list[dict[str, Any]] = []
-    settled = 0
+    settled = before_since = 0
     for row in unique:
-        if row["path"] is not None:
+        if since is not None and (listed := _listed_day(row["discovered_published"])) and listed < since:
+            before_since += 1
+        elif row["path"] is not None:
             to_fetch.append(row)  # local files: settled only if their content is unchanged, checked on read
         elif known.settled(row["item_id"]):
             settled += 1
@@ -491,11 +498,26 @@ def plan_fetch(
         "batches": len(batches),
         "pages_planned": len(to_fetch),
         "pages_settled": settled,  # counted as skipped, so the run ledger can check the sum
+        "pages_before_since": before_since,
         "pages_known_url": len(known_urls),
     }
     (out_dir / PLAN).write_text(json.dumps(plan), encoding="utf-8")
     log.info("plan: %s", plan)
     return batches
+
+
+def _listed_day(value: str | None) -> date | None:
+    """The day a listing gives for a page (ISO 8601 or RFC 822), or None when it gives none readable."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+    except ValueError:
+        pass
+    try:
+        return email.utils.parsedate_to_datetime(value).date()
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def _round_robin(groups: list[list[dict[str, object]]]) -> Iterator[list[dict[str, object]]]:
@@ -586,6 +608,7 @@ def combine_fetched(discovery_dirs: Sequence[Path], plan_dir: Path, batch_dirs: 
         "page_errors": errors,
         "already_known": max(0, discovered - fetched - errors),
         "pages_settled": int(plan.get("pages_settled", 0)),
+        "pages_before_since": int(plan.get("pages_before_since", 0)),
         "pages_unchanged": unchanged,
         "outcomes": outcomes,
         "attempts": attempts.height,

@@ -219,6 +219,7 @@ def _ledger(con: duckdb.DuckDBPyConnection, run_id: str, fetched: pl.DataFrame, 
 
     skipped = {
         "settled_earlier": int(summary.get("pages_settled", 0)),
+        "before_since": int(summary.get("pages_before_since", 0)),
         "unchanged_files": int(summary.get("pages_unchanged", 0)),
         "known_canonical_url": count(pl.col("status") == "known_url"),
         "not_modified": count(pl.col("status") == "not_modified"),
@@ -549,6 +550,10 @@ def record_run(
     """
     from tradewire.validate.run import DQ_SCHEMA
 
+    dry_run = run_dir / "dry_run.json"
+    if dry_run.exists():  # a dry run reports and writes nothing, not even its own record
+        report: dict[str, Any] = json.loads(dry_run.read_text())
+        return {**report, "status": "dry_run"}
     checks = run_dir / "validate"
     dq_files = sorted(checks.glob("*_dq.parquet")) if checks.is_dir() else []
     dq = pl.concat([pl.read_parquet(p) for p in dq_files]) if dq_files else pl.DataFrame(schema=DQ_SCHEMA)
