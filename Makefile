@@ -48,7 +48,7 @@ $(AIRFLOW_HOME)/.initialised: $(VENV)/.installed
 	@touch $@
 
 airflow-init: $(AIRFLOW_HOME)/.initialised
-	@$(BIN)/airflow pools set tradewire_duckdb_writer 1 "One writer at a time for the DuckDB warehouse" > /dev/null
+	@$(BIN)/airflow pools import include/airflow/pools.json > /dev/null  # the writer and fetch pools
 
 run: airflow-init
 	@mkdir -p $(TRADEWIRE_HOME)/logs  # data/ may have been deleted since Airflow was set up

@@ -43,7 +43,7 @@ from airflow.sdk import Param, dag, task
 from airflow.sdk.exceptions import AirflowFailException
 from tradewire_dag_parts import default_args, process_fetched
 
-from tradewire.settings import Settings
+from tradewire.settings import FETCH_POOL, Settings
 
 SETTINGS = Settings.from_env()
 FETCH_TASKS = SETTINGS.fetch_tasks  # mapped discovery and fetch tasks running at once in one DAG run
@@ -83,7 +83,7 @@ def tradewire_ingest() -> None:
         except UnknownSources as exc:  # a typo in the trigger form: retrying cannot help
             raise AirflowFailException(str(exc)) from exc
 
-    @task(max_active_tis_per_dagrun=FETCH_TASKS)
+    @task(max_active_tis_per_dagrun=FETCH_TASKS, pool=FETCH_POOL)
     def discover_items(source_names: list[str], run_id: str | None = None) -> str:
         from tradewire.pipeline import discover_stage
 
@@ -95,7 +95,7 @@ def tradewire_ingest() -> None:
 
         return plan_fetch_stage(str(run_id), list(discovered), since=(params or {}).get("since"))
 
-    @task(max_active_tis_per_dagrun=FETCH_TASKS)
+    @task(max_active_tis_per_dagrun=FETCH_TASKS, pool=FETCH_POOL)
     def fetch_pages(batch_path: str, run_id: str | None = None) -> str:
         from tradewire.pipeline import fetch_batch_stage
 

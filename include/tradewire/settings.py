@@ -81,6 +81,8 @@ def _redis_url(value: str) -> str:
 
 
 WRITER_POOL = "tradewire_duckdb_writer"  # one slot: only one task at a time writes the warehouse
+FETCH_POOL = "tradewire_fetch"  # discovery and fetch tasks at once, across DAG runs
+POOLS_FILE = INCLUDE_DIR / "airflow" / "pools.json"  # `airflow pools import` it: Makefile, compose, tests
 
 
 @dataclass(frozen=True)

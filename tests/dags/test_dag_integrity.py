@@ -111,6 +111,19 @@ def test_maintenance_is_daily_and_writes_through_the_writer_pool(dagbag) -> None
     assert writers == {"prune_archive", "checkpoint_warehouse"}
 
 
+def test_every_pool_a_task_uses_is_created_by_the_project(dagbag) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from tradewire.settings import FETCH_POOL, POOLS_FILE, WRITER_POOL
+
+    pools = json.loads(POOLS_FILE.read_text())
+    used = {t.pool for dag in dagbag.dags.values() for t in dag.tasks}
+    assert used - {"default_pool"} <= set(pools), "a task uses a pool that include/airflow/pools.json does not create"
+    assert pools[WRITER_POOL]["slots"] == 1
+    ingest = dagbag.dags["tradewire_ingest"]
+    assert {t.task_id for t in ingest.tasks if t.pool == FETCH_POOL} == {"discover_items", "fetch_pages"}
+
+
 def test_dag_files_do_no_heavy_imports_at_parse_time() -> None:
     code = (
         "import runpy, sys; "

@@ -7,6 +7,7 @@ The structural checks always run (PyYAML resolves the anchors and `<<` merge key
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -124,10 +125,13 @@ def test_default_sources_file_is_the_mounted_sample(compose: dict[str, Any]) -> 
 def test_init_migrates_then_creates_the_writer_pool(compose: dict[str, Any]) -> None:
     script = command_text(compose["services"]["airflow-init"])
     migrate = script.find("airflow db migrate")
-    pool = re.search(rf"airflow pools set {re.escape(WRITER_POOL)} 1\b", script)
+    pool = re.search(r"airflow pools import /opt/airflow/include/airflow/pools\.json\b", script)
     assert migrate >= 0, "airflow-init does not run `airflow db migrate`"
-    assert pool, f"airflow-init does not create the pool {WRITER_POOL} with 1 slot"
-    assert pool.start() > migrate, "the pool must be created after the metadata DB is migrated"
+    assert pool, "airflow-init does not import the project's pools file"
+    assert pool.start() > migrate, "the pools must be created after the metadata DB is migrated"
+    assert PROJECT_MOUNTS["/opt/airflow/include"] == "./include"  # where the pools file comes from
+    pools = json.loads((REPO / "include" / "airflow" / "pools.json").read_text())
+    assert pools[WRITER_POOL]["slots"] == 1, f"the pool {WRITER_POOL} must have exactly 1 slot"
 
 
 def test_services_wait_for_init_and_healthy_backends(compose: dict[str, Any]) -> None:

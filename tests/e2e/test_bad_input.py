@@ -22,6 +22,7 @@ import yaml
 from tests.conftest import REPO
 from tests.fetch.loopback import Loopback, page, send
 from tradewire.ids import item_id_for_url
+from tradewire.settings import POOLS_FILE
 
 AIRFLOW = str(Path(sys.executable).with_name("airflow"))
 TRADEWIRE = str(Path(sys.executable).with_name("tradewire"))
@@ -137,7 +138,7 @@ def _env(root: Path, sources: Path) -> dict[str, str]:
         "TRADEWIRE_HOST_DELAY": "0",
         "NO_PROXY": "127.0.0.1,localhost",
     }
-    for step in (["db", "migrate"], ["pools", "set", "tradewire_duckdb_writer", "1", "DuckDB writer"]):
+    for step in (["db", "migrate"], ["pools", "import", str(POOLS_FILE)]):
         subprocess.run([AIRFLOW, *step], env=env, capture_output=True, check=True, cwd=REPO, timeout=300)
     return env
 

@@ -15,6 +15,7 @@ import pytest
 from tests.conftest import REPO
 from tests.load.test_warehouse import KEYS
 from tradewire.load.warehouse import table_counts
+from tradewire.settings import POOLS_FILE
 
 AIRFLOW = str(Path(sys.executable).with_name("airflow"))
 
@@ -43,7 +44,7 @@ def airflow_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     }
     env.pop("TRADEWIRE_SOURCES", None)
     _airflow(env, "db", "migrate")
-    _airflow(env, "pools", "set", "tradewire_duckdb_writer", "1", "DuckDB writer")
+    _airflow(env, "pools", "import", str(POOLS_FILE))
     return env
 
 

@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from tests.conftest import REPO
+from tradewire.settings import POOLS_FILE
 
 AIRFLOW = str(Path(sys.executable).with_name("airflow"))
 
@@ -32,7 +33,7 @@ def test_dry_run_loads_nothing_then_a_subset_since_a_day_loads_only_that(tmp_pat
         "TRADEWIRE_HOME": str(tmp_path / "data"),
     }
     env.pop("TRADEWIRE_SOURCES", None)
-    for step in (["db", "migrate"], ["pools", "set", "tradewire_duckdb_writer", "1", "DuckDB writer"]):
+    for step in (["db", "migrate"], ["pools", "import", str(POOLS_FILE)]):
         assert _run(env, *step).returncode == 0
     home = tmp_path / "data"
 

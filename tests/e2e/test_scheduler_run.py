@@ -33,6 +33,7 @@ from tests.fetch.loopback import Loopback, Recorder
 from tests.fetch.test_fetch_sources import HOST_URL, SITE, http_sources
 from tests.fetch.test_fetch_sources import site_responder as sample_site
 from tradewire.load.warehouse import table_counts
+from tradewire.settings import POOLS_FILE
 
 AIRFLOW = str(Path(sys.executable).with_name("airflow"))
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
@@ -133,7 +134,7 @@ def _scheduled_run(tmp_path: Path, postgres_database: str, sources: str) -> None
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }
     _run(env, "db", "migrate")
-    _run(env, "pools", "set", "tradewire_duckdb_writer", "1", "DuckDB writer")
+    _run(env, "pools", "import", str(POOLS_FILE))
     log = (tmp_path / "standalone.log").open("w")
     stack = subprocess.Popen(
         [AIRFLOW, "standalone"], env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True

@@ -30,6 +30,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO
+from tradewire.settings import POOLS_FILE
 
 pytestmark = pytest.mark.e2e
 
@@ -197,7 +198,7 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
     env = _stack_env(home, tmp_path / "data", port)
     running = Stack(url=f"http://127.0.0.1:{port}", home=home, data=tmp_path / "data", log=tmp_path / "standalone.log")
     _airflow(env, "db", "migrate")
-    _airflow(env, "pools", "set", "tradewire_duckdb_writer", "1", "One writer at a time for the DuckDB warehouse")
+    _airflow(env, "pools", "import", str(POOLS_FILE))
     with running.log.open("wb") as log:
         running.process = subprocess.Popen(
             [AIRFLOW, "standalone"], env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
