@@ -143,9 +143,15 @@ def cmd_process(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from tradewire.pipeline import run_all
+    from tradewire.validate.run import ValidationFailed
 
     run_id = args.run_id or "manual__" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    ledger = run_all(run_id)
+    try:
+        ledger = run_all(run_id)
+    except ValidationFailed as exc:  # the run is recorded as rejected; say why, without a traceback
+        print(f"tradewire run: {exc}", file=sys.stderr)
+        print("nothing was loaded or published; see `tradewire summary` and the Data Docs", file=sys.stderr)
+        return 1
     print(json.dumps(ledger, indent=2))
     return 0
 

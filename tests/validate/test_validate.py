@@ -176,3 +176,10 @@ def test_data_docs_call_no_one_for_their_logo(tmp_path: Path, contract: Contract
         text = page.read_text()
         assert "great-expectations-web-assets" not in text and "dataContextId" not in text, page
     assert "static/images/logo-long.png" in (contract.docs_dir / "index.html").read_text()
+
+
+def test_a_published_floor_in_the_future_is_refused() -> None:
+    from tradewire.validate.suites import clean_articles_suite
+
+    with pytest.raises(ValueError, match="must be a day in the past"):
+        clean_articles_suite(datetime(2026, 1, 1, tzinfo=UTC), published_floor="2030-01-01")

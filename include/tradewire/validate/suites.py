@@ -158,6 +158,8 @@ def clean_pages_suite(expected_rows: int) -> Suite:
 def clean_articles_suite(now: datetime | None = None, published_floor: str = "1990-01-01") -> Suite:
     now = now or datetime.now(UTC)
     floor = datetime.fromisoformat(published_floor).replace(tzinfo=UTC)
+    if floor >= now:  # GX would take an empty range without complaint: every date would pass
+        raise ValueError(f"TRADEWIRE_PUBLISHED_FLOOR ({published_floor}) must be a day in the past")
     return Suite(
         "clean_articles",
         "clean",
