@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 
 import duckdb
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, load_module
 from tradewire.fetch import archive
 from tradewire.load.warehouse import connect
 from tradewire.maintenance import (
@@ -100,12 +99,8 @@ def test_only_stale_temporary_serving_files_are_removed(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == [".tradewire.duckdb.43.tmp", "exports", "tradewire.duckdb"]
 
 
-def _dag_parts():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("tradewire_dag_parts", REPO / "plugins" / "tradewire_dag_parts.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def _dag_parts() -> ModuleType:
+    return load_module("tradewire_dag_parts", REPO / "plugins/tradewire_dag_parts.py")
 
 
 def test_the_failure_callback_records_what_failed_and_the_page_shows_it(tradewire_home: Path) -> None:

@@ -7,7 +7,10 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tradewire.settings import Settings
 
 SUPPORTED = (".html", ".htm", ".html.gz", ".htm.gz", ".txt")
 
@@ -156,6 +159,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _settings_with_warehouse() -> Settings | None:
+    """The settings, if the warehouse they name exists; else None, having said so."""
+    from tradewire.settings import Settings
+
+    settings = Settings.from_env()
+    if not settings.warehouse_path.exists():
+        print(f"no warehouse at {settings.warehouse_path}: run the pipeline first", file=sys.stderr)
+        return None
+    return settings
+
+
 def _latest_ledger(con: Any) -> dict[str, Any] | None:
     rows = con.execute("SELECT * FROM run_ledger ORDER BY finished_at DESC LIMIT 1").fetchall()
     if not rows:
@@ -193,11 +207,9 @@ def cmd_summary(args: argparse.Namespace) -> int:
     import duckdb
 
     from tradewire.load.warehouse import table_counts
-    from tradewire.settings import Settings
 
-    settings = Settings.from_env()
-    if not settings.warehouse_path.exists():
-        print(f"no warehouse at {settings.warehouse_path}: run the pipeline first", file=sys.stderr)
+    settings = _settings_with_warehouse()
+    if settings is None:
         return 1
     print("Tradewire run summary")
     print("=" * 60)
@@ -237,11 +249,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
 def cmd_quarantine_list(args: argparse.Namespace) -> int:
     import duckdb
 
-    from tradewire.settings import Settings
-
-    settings = Settings.from_env()
-    if not settings.warehouse_path.exists():
-        print(f"no warehouse at {settings.warehouse_path}: run the pipeline first", file=sys.stderr)
+    settings = _settings_with_warehouse()
+    if settings is None:
         return 1
     filters, params = ["TRUE"], []
     if not args.all:
@@ -287,12 +296,10 @@ def cmd_quarantine_release(args: argparse.Namespace) -> int:
     import duckdb
 
     from tradewire.pipeline import release_quarantined
-    from tradewire.settings import Settings
     from tradewire.validate.run import ValidationFailed
 
-    settings = Settings.from_env()
-    if not settings.warehouse_path.exists():
-        print(f"no warehouse at {settings.warehouse_path}: run the pipeline first", file=sys.stderr)
+    settings = _settings_with_warehouse()
+    if settings is None:
         return 1
     if not args.items and not args.all:
         print("name the items to release, or pass --all", file=sys.stderr)

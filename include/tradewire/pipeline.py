@@ -204,7 +204,7 @@ def clean_stage(fetch_check: dict[str, Any], run_id: str, settings: Settings | N
     from tradewire.clean.run import clean_items
 
     settings = settings or Settings.from_env()
-    held = pl_item_ids(fetch_check["quarantine_path"])
+    held = _item_ids(fetch_check["quarantine_path"])
     return str(
         clean_items(
             Path(fetch_check["passed_path"]), settings.run_dir(run_id) / "clean.parquet", settings.page_timeout,
@@ -213,7 +213,7 @@ def clean_stage(fetch_check: dict[str, Any], run_id: str, settings: Settings | N
     )  # fmt: skip
 
 
-def pl_item_ids(path: str) -> set[str]:
+def _item_ids(path: str) -> set[str]:
     import polars as pl
 
     return set(pl.read_parquet(path, columns=["item_id"])["item_id"].to_list())

@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import REPO
+from tests.conftest import REPO, load_module
 from tradewire.load.warehouse import connect
 from tradewire.serve.snapshot import publish_snapshot
 from tradewire.serve.status import data_docs_file
 from tradewire.settings import Settings
 
 
-def _plugin_module():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("tradewire_plugin", REPO / "plugins" / "tradewire_plugin.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def _plugin_module() -> ModuleType:
+    return load_module("tradewire_plugin", REPO / "plugins/tradewire_plugin.py")
 
 
 def test_plugin_page_and_json(tradewire_home: Path) -> None:
