@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 
 TRADEWIRE = [sys.executable, "-m", "tradewire.cli"]
 
@@ -27,3 +28,29 @@ def test_a_rejected_batch_is_reported_without_a_traceback(tmp_path: Path) -> Non
         assert con.execute("SELECT count(*) FROM articles").fetchall() == [(0,)]
     finally:
         con.close()
+
+
+class _ClosedPipe:
+    """stdout after the reader of a pipe (`| head`) has gone: every write fails with EPIPE."""
+
+    def __init__(self, spare: Path) -> None:
+        self._file = spare.open("w")
+
+    def write(self, _: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self) -> None:
+        pass
+
+    def fileno(self) -> int:
+        return self._file.fileno()
+
+
+def test_summary_into_a_closed_pipe_ends_quietly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tradewire.cli import main
+    from tradewire.load.warehouse import connect
+
+    connect(tmp_path / "warehouse.duckdb").close()  # an empty, migrated warehouse
+    monkeypatch.setenv("TRADEWIRE_HOME", str(tmp_path))
+    monkeypatch.setattr(sys, "stdout", _ClosedPipe(tmp_path / "stdout"))
+    assert main(["summary"]) == 0
