@@ -26,11 +26,13 @@ help:
 	@echo "make lock           re-resolve requirements.lock from pyproject.toml"
 	@echo "make compose-check  validate docker-compose.yaml offline"
 
+# --compile-bytecode: with PYTHONDONTWRITEBYTECODE set (as in many containers) every task process would
+# otherwise recompile Airflow, GX and pandas from source, about 10 s of each run (docs/benchmarks.md)
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tradewire needs Python 3.11+; set PYTHON=python3.11 (or newer)")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $@
 

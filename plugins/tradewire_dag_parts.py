@@ -130,10 +130,10 @@ def process_fetched(fetched: XComArg, dag_id: str) -> XComArg:
         return record_run_stage(str(run_id), dag_id, getattr(dag_run, "start_date", None))
 
     @task(pool=WRITER_POOL, outlets=[WAREHOUSE])
-    def publish_snapshot(checked: dict[str, Any], recorded: dict[str, Any]) -> str:
+    def publish_snapshot(checked: dict[str, Any], recorded: dict[str, Any], run_id: str | None = None) -> str:
         from tradewire.pipeline import publish_stage
 
-        return publish_stage()
+        return publish_stage(run_id=str(run_id))
 
     @task.short_circuit(ignore_downstream_trigger_rules=False)
     def stop_if_dry_run(

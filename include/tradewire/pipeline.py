@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tradewire.metrics import measured
 from tradewire.settings import Settings
 from tradewire.sources import SourcesConfig, load_sources
 
@@ -24,6 +25,15 @@ if TYPE_CHECKING:  # the fetch modules load httpx and polars: imported inside th
     from tradewire.validate.run import Contract
 
 log = logging.getLogger(__name__)
+
+
+def _metrics_dir(arguments: dict[str, Any]) -> Path | None:
+    """Where a stage call's cost is recorded: its run's staging folder (see tradewire.metrics)."""
+    run_id = arguments.get("run_id")
+    if not run_id:
+        return None
+    settings = arguments.get("settings") or Settings.from_env()
+    return settings.run_dir(str(run_id))
 
 
 @contextmanager
@@ -43,6 +53,7 @@ def _network(settings: Settings) -> Iterator[tuple[SourcesConfig, Fetcher, Attem
         _close(fetcher)
 
 
+@measured("fetch", _metrics_dir)
 def fetch_stage(run_id: str, settings: Settings | None = None, only: list[str] | None = None) -> str:
     """The whole fetch stage in one task: discover, plan, fetch every batch, combine."""
     from tradewire.fetch.run import fetch_sources
@@ -89,6 +100,7 @@ def _fetch_dir(settings: Settings, run_id: str) -> Path:
     return settings.run_dir(run_id) / "fetch"
 
 
+@measured("discover", _metrics_dir)
 def discover_stage(run_id: str, source_names: list[str], settings: Settings | None = None) -> str:
     """Read the listings of some sources (one mapped task); returns the folder of its outputs."""
     from tradewire.fetch.run import discover_sources
@@ -109,6 +121,7 @@ def _batch_key(names: list[str]) -> str:
     return short_hash("\n".join(sorted(names)), 12)  # the same sources give the same folder on a rerun
 
 
+@measured("plan_fetch", _metrics_dir)
 def plan_fetch_stage(
     run_id: str, discovery_dirs: list[str], settings: Settings | None = None, since: str | None = None
 ) -> list[str]:
@@ -127,6 +140,7 @@ def plan_fetch_stage(
     return [str(b) for b in batches]
 
 
+@measured("fetch_pages", _metrics_dir)
 def fetch_batch_stage(run_id: str, batch_path: str, settings: Settings | None = None) -> str:
     """Fetch one batch of pages (one mapped task); returns the folder of its outputs."""
     from tradewire.fetch.run import fetch_batch
@@ -142,6 +156,7 @@ def fetch_batch_stage(run_id: str, batch_path: str, settings: Settings | None = 
     return str(out)
 
 
+@measured("combine_fetched", _metrics_dir)
 def combine_fetch_stage(
     run_id: str, discovery_dirs: list[str], batch_dirs: list[str], settings: Settings | None = None
 ) -> str:
@@ -156,6 +171,7 @@ def combine_fetch_stage(
     return str(out)
 
 
+@measured("read_archive", _metrics_dir)
 def archived_stage(
     run_id: str,
     since: str | None = None,
@@ -190,6 +206,7 @@ def _checks_dir(settings: Settings, run_id: str) -> Path:
     return settings.run_dir(run_id) / "validate"
 
 
+@measured("validate_fetched", _metrics_dir)
 def validate_fetch_stage(fetch_path: str, run_id: str, settings: Settings | None = None) -> dict[str, Any]:
     """The fetch contract; pages with an empty or oversized body are quarantined."""
     from tradewire.validate.run import validate_fetch
@@ -199,6 +216,7 @@ def validate_fetch_stage(fetch_path: str, run_id: str, settings: Settings | None
     return check.as_dict()
 
 
+@measured("clean", _metrics_dir)
 def clean_stage(fetch_check: dict[str, Any], run_id: str, settings: Settings | None = None) -> str:
     """Clean the fetched pages the fetch checks let through."""
     from tradewire.clean.run import clean_items
@@ -219,6 +237,7 @@ def _item_ids(path: str) -> set[str]:
     return set(pl.read_parquet(path, columns=["item_id"])["item_id"].to_list())
 
 
+@measured("validate_cleaned", _metrics_dir)
 def validate_clean_stage(
     clean_path: str, fetch_check: dict[str, Any], run_id: str, settings: Settings | None = None
 ) -> dict[str, Any]:
@@ -232,6 +251,7 @@ def validate_clean_stage(
     return check.as_dict()
 
 
+@measured("enrich", _metrics_dir)
 def enrich_stage(clean_check: dict[str, Any], run_id: str, settings: Settings | None = None) -> str:
     """Enrich the cleaned pages the clean checks let through."""
     from tradewire.enrich.run import enrich_articles
@@ -240,6 +260,7 @@ def enrich_stage(clean_check: dict[str, Any], run_id: str, settings: Settings | 
     return str(enrich_articles(Path(clean_check["passed_path"]), settings.run_dir(run_id) / "enriched.parquet"))
 
 
+@measured("validate_enriched", _metrics_dir)
 def validate_enrich_stage(
     enriched_path: str, clean_check: dict[str, Any], run_id: str, settings: Settings | None = None
 ) -> dict[str, Any]:
@@ -253,6 +274,7 @@ def validate_enrich_stage(
     return check.as_dict()
 
 
+@measured("load", _metrics_dir)
 def load_stage(
     run_id: str, fetch_path: str, checks: list[dict[str, Any]], settings: Settings | None = None
 ) -> dict[str, object]:
@@ -270,6 +292,7 @@ def load_stage(
     return summary
 
 
+@measured("validate_warehouse", _metrics_dir)
 def validate_warehouse_stage(run_id: str, ledger: dict[str, Any], settings: Settings | None = None) -> dict[str, Any]:
     """The warehouse contract and the run's ledger; a broken one stops the snapshot from being published."""
     from tradewire.validate.warehouse import validate_warehouse
@@ -305,6 +328,7 @@ def dry_run_report_stage(run_id: str, checks: list[dict[str, Any]], settings: Se
     return report
 
 
+@measured("record_run", _metrics_dir)
 def record_run_stage(
     run_id: str, dag_id: str | None = None, started_at: datetime | None = None, settings: Settings | None = None
 ) -> dict[str, Any]:
@@ -315,7 +339,8 @@ def record_run_stage(
     return record_run(settings.warehouse_path, run_id, settings.run_dir(run_id), dag_id, started_at)
 
 
-def publish_stage(settings: Settings | None = None) -> str:
+@measured("publish", _metrics_dir)
+def publish_stage(settings: Settings | None = None, run_id: str | None = None) -> str:
     from tradewire.serve.snapshot import publish_snapshot
 
     settings = settings or Settings.from_env()
@@ -335,7 +360,7 @@ def process_fetched(fetched: str, run_id: str, settings: Settings, dag_id: str =
         validate_warehouse_stage(run_id, ledger, settings)
     finally:
         record_run_stage(run_id, dag_id, started, settings)
-    publish_stage(settings)
+    publish_stage(settings, run_id)
     return ledger
 
 

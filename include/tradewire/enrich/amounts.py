@@ -13,10 +13,9 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
 from tradewire.enrich.sentences import Sentence, split_sentences
 from tradewire.settings import CONFIG_DIR
+from tradewire.yamlfile import read_yaml
 
 _SCALES = {
     "trillion": 1e12, "tn": 1e12, "trn": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6, "mn": 1e6,
@@ -276,7 +275,7 @@ class Amount:
 
 @lru_cache(maxsize=1)
 def _head_nouns() -> tuple[str, ...]:
-    config = yaml.safe_load((CONFIG_DIR / "events.yaml").read_text(encoding="utf-8"))
+    config = read_yaml(CONFIG_DIR / "events.yaml")
     return tuple(config["amount_heads"])
 
 

@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
-import yaml
-
 from tradewire.enrich.places import (
     COUNTRY_FORM,
     NameHits,
@@ -34,6 +32,7 @@ from tradewire.enrich.places import (
     readable_case,
 )
 from tradewire.settings import CONFIG_DIR
+from tradewire.yamlfile import read_yaml
 
 # kinds of evidence, strongest first; `via` lists them in this order
 KINDS = ("dateline", "name", "seat", "adjective", "city", "currency", "org")
@@ -156,7 +155,7 @@ def _usable(form: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _config() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load((CONFIG_DIR / "countries.yaml").read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = read_yaml(CONFIG_DIR / "countries.yaml")
     return loaded
 
 
@@ -223,7 +222,7 @@ def salience_model() -> SalienceModel:
     path = CONFIG_DIR / "country_salience.yaml"
     if not path.is_file():  # before the first fit: the share of the weighted mentions, about from 0.10
         return SalienceModel(tuple(8.0 if f == "share" else 0.0 for f in FEATURES), -4.0, 0.1)
-    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config = read_yaml(path)
     weights = config["weights"]
     return SalienceModel(tuple(float(weights.get(f, 0.0)) for f in FEATURES), float(config["bias"]), config["cut"])
 

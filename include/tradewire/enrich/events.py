@@ -29,13 +29,13 @@ from functools import lru_cache
 from typing import Any
 
 import ahocorasick
-import yaml
 
 from tradewire.enrich.amounts import find_amounts
 from tradewire.enrich.countries import country_matcher
 from tradewire.enrich.dates import DateMention, find_dates, lowered
 from tradewire.enrich.sentences import Sentence, split_sentences
 from tradewire.settings import CONFIG_DIR
+from tradewire.yamlfile import read_yaml
 
 MEETING_TYPES = frozenset({"meeting", "talks", "summit"})
 # types whose parties must include a government when the sentence is about companies
@@ -184,7 +184,7 @@ class _Found:
 @lru_cache(maxsize=1)
 def lexicon() -> _Lexicon:
     """Triggers and status cues from config/events.yaml in one Aho-Corasick automaton, built once."""
-    config = yaml.safe_load((CONFIG_DIR / "events.yaml").read_text(encoding="utf-8"))
+    config = read_yaml(CONFIG_DIR / "events.yaml")
     roles: dict[str, list[tuple[str, str]]] = {}
     trigger_type = {}
     triggers = ahocorasick.Automaton()

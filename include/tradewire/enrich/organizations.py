@@ -28,10 +28,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
 from tradewire.enrich.shared_scan import cased_hits, lowered_hits
 from tradewire.settings import CONFIG_DIR
+from tradewire.yamlfile import read_yaml
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,7 @@ class OrganizationIndex:
 def organization_index() -> OrganizationIndex:
     import ahocorasick
 
-    data = yaml.safe_load((CONFIG_DIR / "organizations.yaml").read_text(encoding="utf-8"))
+    data = read_yaml(CONFIG_DIR / "organizations.yaml")
     ambiguous = set(data.get("ambiguous") or [])
     cased, folded = ahocorasick.Automaton(), ahocorasick.Automaton()
     organizations: dict[str, Organization] = {}

@@ -27,9 +27,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
 from tradewire.settings import CONFIG_DIR
+from tradewire.yamlfile import read_yaml
 
 # Jean-Claude, O'Neill, McDonald, MacGregor; not "Volcker's". It starts with [A-Z] so that re can skip ahead to
 # capitals; _NAME_AT also checks the word boundary after that capital, which keeps the skip (a leading \b would not)
@@ -332,7 +331,7 @@ def _day(value: object) -> date | None:
 def actor_index() -> ActorIndex:
     import ahocorasick
 
-    data = yaml.safe_load((CONFIG_DIR / "actors.yaml").read_text(encoding="utf-8"))
+    data = read_yaml(CONFIG_DIR / "actors.yaml")
     automaton = ahocorasick.Automaton()
     actors: dict[str, Actor] = {}
     by_surname: dict[str, list[str]] = {}
@@ -500,7 +499,7 @@ def _headline_people(
 @lru_cache(maxsize=1)
 def first_names() -> frozenset[str]:
     """Common given names in German, French, Spanish and English (config/first_names.yaml)."""
-    data = yaml.safe_load((CONFIG_DIR / "first_names.yaml").read_text(encoding="utf-8"))
+    data = read_yaml(CONFIG_DIR / "first_names.yaml")
     return frozenset(word for words in data.values() for word in str(words).split())
 
 

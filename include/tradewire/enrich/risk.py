@@ -19,9 +19,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from tradewire.settings import CONFIG_DIR
+from tradewire.yamlfile import read_yaml
 
 _WORD = re.compile(r"[a-z0-9\u00c0-\u024f]+")  # hyphens and apostrophes split words, as in a search engine
 _MEMO_LIMIT = 200_000
@@ -123,7 +122,7 @@ class RiskConfig:
 
 @lru_cache(maxsize=4)
 def load_risk_config(path: Path = CONFIG_DIR / "risk.yaml") -> RiskConfig:
-    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config = read_yaml(path)
     index = TermIndex()
     gpr = config["gpr"]
     for name, terms in gpr["sets"].items():

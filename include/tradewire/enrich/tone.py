@@ -19,10 +19,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from tradewire.enrich.sentences import Sentence
 from tradewire.settings import CONFIG_DIR
+from tradewire.yamlfile import read_yaml
 
 # words (hyphenated compounds and contractions stay one token) or a clause break
 # possessive: nothing follows a word to backtrack for, and re then keeps no backtracking state (faster)
@@ -112,7 +111,7 @@ def _split_terms(terms: list[str], weight: float, exact: dict[str, float], stems
 
 @lru_cache(maxsize=4)
 def load_lexicon(path: Path = CONFIG_DIR / "tone.yaml") -> Lexicon:
-    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config = read_yaml(path)
     tone_exact: dict[str, float] = {}
     tone_stems: dict[str, float] = {}
     pos_exact: dict[str, float] = {}

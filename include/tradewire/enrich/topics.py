@@ -8,10 +8,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from tradewire.enrich.shared_scan import lowered_hits
 from tradewire.settings import CONFIG_DIR
+from tradewire.yamlfile import read_yaml
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ def load_taxonomy(path: Path = CONFIG_DIR / "topics.yaml") -> Taxonomy:
     """The taxonomy with every term of every topic in one Aho-Corasick automaton (one pass over the text)."""
     import ahocorasick
 
-    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config = read_yaml(path)
     topics: list[Topic] = []
     by_text: dict[str, list[Term]] = {}
     for index, entry in enumerate(config["topics"]):

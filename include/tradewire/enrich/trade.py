@@ -23,10 +23,10 @@ from functools import lru_cache
 from typing import Any
 
 import ahocorasick
-import yaml
 
 from tradewire.enrich.shared_scan import cased_hits, lowered_hits
 from tradewire.settings import CONFIG_DIR
+from tradewire.yamlfile import read_yaml
 
 _PARTNERS = r"(the |china|japan|canada|mexico|europe|u\.?s|united|south|taiwan|india|brazil|korea|germany|britain|russia|vietnam|asia)"  # noqa: E501
 FEATURES: dict[str, str] = {
@@ -228,7 +228,7 @@ class Model:
 
 @lru_cache(maxsize=1)
 def model() -> Model:
-    data = yaml.safe_load((CONFIG_DIR / "is_trade.yaml").read_text(encoding="utf-8"))
+    data = read_yaml(CONFIG_DIR / "is_trade.yaml")
     weights = {str(k): float(v) for k, v in data["weights"].items()}
     terms = {str(k): float(v) for k, v in (data.get("terms") or {}).items()}
     return Model(float(data["bias"]), weights, terms, float(data["threshold"]))

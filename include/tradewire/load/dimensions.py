@@ -16,9 +16,9 @@ from typing import Any
 
 import duckdb
 import polars as pl
-import yaml
 
 from tradewire.settings import CONFIG_DIR
+from tradewire.yamlfile import read_yaml
 
 # a union has no M49 row; every member of the EU lies in Europe
 _UNION_REGIONS = {"EUU": "Europe"}
@@ -31,7 +31,7 @@ _COUNTRY_SCHEMA = {
 
 
 def _config(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load((CONFIG_DIR / name).read_text(encoding="utf-8"))
+    data: dict[str, Any] = read_yaml(CONFIG_DIR / name)
     return data
 
 
