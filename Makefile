@@ -17,12 +17,13 @@ export GX_ANALYTICS_ENABLED := False
 export NO_PROXY := 127.0.0.1,localhost
 export PATH := $(BIN):$(PATH)  # airflow standalone starts its components as `airflow ...` subprocesses
 
-.PHONY: help venv airflow-init run test lint typecheck unit airflow lock compose-check clean
+.PHONY: help venv airflow-init run test lint typecheck unit airflow lock compose-check clean bench bench-venv
 
 help:
 	@echo "make run            set up the environment and run the ingest DAG once on the bundled sample"
 	@echo "make test           lint, type-check and run the whole test suite"
 	@echo "make airflow        the Airflow UI on http://localhost:8080 (airflow standalone)"
+	@echo "make bench N=5000   the benchmark: N pages through the real DAG, per-stage figures (docs/benchmarks.md)"
 	@echo "make lock           re-resolve requirements.lock from pyproject.toml"
 	@echo "make compose-check  validate docker-compose.yaml offline"
 
@@ -87,3 +88,16 @@ compose-check: venv
 
 clean:
 	rm -rf $(TRADEWIRE_HOME) $(AIRFLOW_HOME)
+
+# the benchmark's own tools (spaCy for the enrichment baseline, py-spy), apart from the project's lock
+BENCH_VENV := .venv-bench
+$(BENCH_VENV)/.installed: benchmarks/requirements-bench.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check -r benchmarks/requirements-bench.txt
+	@touch $@
+
+bench-venv: $(BENCH_VENV)/.installed
+
+N ?= 5000
+bench: venv bench-venv
+	$(BIN)/python benchmarks/run_bench.py --pages $(N) $(BENCH_ARGS)

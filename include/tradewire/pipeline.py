@@ -257,7 +257,12 @@ def enrich_stage(clean_check: dict[str, Any], run_id: str, settings: Settings | 
     from tradewire.enrich.run import enrich_articles
 
     settings = settings or Settings.from_env()
-    return str(enrich_articles(Path(clean_check["passed_path"]), settings.run_dir(run_id) / "enriched.parquet"))
+    return str(
+        enrich_articles(
+            Path(clean_check["passed_path"]), settings.run_dir(run_id) / "enriched.parquet",
+            workers=settings.enrich_workers, timeout=settings.page_timeout,
+        )
+    )  # fmt: skip
 
 
 @measured("validate_enriched", _metrics_dir)

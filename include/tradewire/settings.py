@@ -12,6 +12,7 @@
 | TRADEWIRE_SNAPSHOT_STORAGE_VERSION | v1.2.0 | storage version of the snapshot (BI drivers embed DuckDB 1.2+) |
 | TRADEWIRE_INGEST_SCHEDULE | */30 * * * * | cron schedule of the tradewire_ingest DAG ("none" for manual runs only) |
 | TRADEWIRE_CLEAN_WORKERS | 2 | extraction worker processes per clean task |
+| TRADEWIRE_ENRICH_WORKERS | 2 | enrichment worker processes per enrich task (1: enrich in the task's own process) |
 | TRADEWIRE_HTTP_ATTEMPTS | 3 | tries per URL on connection errors, timeouts, 429 and 5xx (backoff with jitter) |
 | TRADEWIRE_HOST_DELAY | 1.0 | minimum seconds between two requests to one host, across tasks on this machine |
 | TRADEWIRE_HOST_CONCURRENCY | 2 | requests in flight to one host at most |
@@ -97,6 +98,7 @@ class Settings:
     snapshot_storage_version: str = "v1.2.0"
     ingest_schedule: str | None = "*/30 * * * *"
     clean_workers: int = 2
+    enrich_workers: int = 2
     http_attempts: int = 3
     host_delay: float = 1.0
     host_concurrency: int = 2
@@ -188,6 +190,7 @@ class Settings:
             snapshot_storage_version=env.get("TRADEWIRE_SNAPSHOT_STORAGE_VERSION", "v1.2.0"),
             ingest_schedule=_schedule(env.get("TRADEWIRE_INGEST_SCHEDULE", "*/30 * * * *")),
             clean_workers=max(1, int(_number(env, "TRADEWIRE_CLEAN_WORKERS", "2", int))),
+            enrich_workers=max(1, int(_number(env, "TRADEWIRE_ENRICH_WORKERS", "2", int))),
             http_attempts=max(1, int(_number(env, "TRADEWIRE_HTTP_ATTEMPTS", "3", int))),
             host_delay=max(0.0, _number(env, "TRADEWIRE_HOST_DELAY", "1.0", float)),
             host_concurrency=max(1, int(_number(env, "TRADEWIRE_HOST_CONCURRENCY", "2", int))),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -14,3 +15,47 @@ def write_stage_output(frame: pl.DataFrame, path: Path) -> Path:
     frame.write_parquet(tmp)
     tmp.replace(path)
     return path
+
+
+class StageWriter:
+    """A stage output written batch by batch (so no stage holds a whole run in memory), swapped in atomically.
+
+    Use as a context manager; on an exception the partial file is removed and the old output stays.
+    """
+
+    def __init__(self, path: Path, schema: pl.Schema, row_group_rows: int = 256) -> None:
+        import pyarrow.parquet as pq
+
+        self.path, self.schema, self.rows = path, schema, 0
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        self._arrow_schema = pl.DataFrame(schema=schema).to_arrow().schema
+        self._writer = pq.ParquetWriter(self._tmp, self._arrow_schema, compression="zstd")
+        self._row_group_rows = row_group_rows
+
+    def write(self, frame: pl.DataFrame) -> None:
+        if frame.height:
+            table = frame.select(list(self.schema)).cast(dict(self.schema)).to_arrow().cast(self._arrow_schema)
+            self._writer.write_table(table, row_group_size=self._row_group_rows)
+            self.rows += frame.height
+
+    def __enter__(self) -> StageWriter:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        self._writer.close()
+        if kind is None:
+            self._tmp.replace(self.path)
+        else:
+            self._tmp.unlink(missing_ok=True)
+
+
+def iter_parquet(path: Path, columns: list[str] | None = None, batch_rows: int = 256) -> Iterator[pl.DataFrame]:
+    """A Parquet file as frames of at most batch_rows rows, read row group by row group."""
+    import pyarrow.parquet as pq
+
+    with pq.ParquetFile(path) as source:
+        for batch in source.iter_batches(batch_size=batch_rows, columns=columns):
+            frame = pl.from_arrow(batch)
+            assert isinstance(frame, pl.DataFrame)
+            yield frame

@@ -64,3 +64,13 @@ def test_an_article_that_breaks_a_rule_is_kept_with_the_reason(tmp_path: Path, m
     assert bad["enrich_error"] == "ValueError: a rule choked"
     assert bad["countries"] == [] and bad["is_trade"] is None
     assert frame.row(0, named=True)["countries"]  # the others are enriched as usual
+
+
+def test_worker_processes_give_the_same_frame_in_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two worker processes and batches of two rows: the same rows, in the same order, as one process."""
+    clean = _clean_file(tmp_path)
+    alone = pl.read_parquet(run.enrich_articles(clean, tmp_path / "alone.parquet"))
+    monkeypatch.setattr(run, "BATCH_ARTICLES", 2)
+    parallel = pl.read_parquet(run.enrich_articles(clean, tmp_path / "parallel.parquet", workers=2))
+    assert parallel.equals(alone)
+    assert pl.read_parquet_schema(tmp_path / "parallel.parquet") == alone.schema

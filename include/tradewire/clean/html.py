@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -122,9 +123,35 @@ def extract_text(tree: lxml_html.HtmlElement, url: str | None = None) -> str:
     return extract_body(tree, url)
 
 
+# dateparser, which htmldate's extensive search falls back on, otherwise tries every one of its ~200
+# locales and compiles their patterns on first use: 5-10 s of CPU in every fresh extraction worker
+DATE_LANGUAGES = (
+    "en", "de", "fr", "es", "it", "pt", "nl", "ru", "uk", "pl", "cs", "ro", "hu", "sv", "da", "nb", "fi", "el",
+    "tr", "ar", "he", "fa", "hi", "id", "vi", "th", "zh", "ja", "ko",
+)  # fmt: skip
+
+
+@cache
+def _date_parser_languages() -> None:
+    """Give htmldate a dateparser limited to DATE_LANGUAGES, with htmldate's own settings."""
+    from dateparser import DateDataParser
+    from htmldate import extractors
+
+    default = extractors.get_external_parser
+    settings = getattr(default(), "_settings", None)
+    if settings is None or not hasattr(default, "cache_clear"):  # htmldate changed: keep its parser
+        return
+    wanted = {key: getattr(settings, key) for key in ("NORMALIZE", "PARSERS", "PREFER_DATES_FROM",
+              "PREFER_LOCALE_DATE_ORDER", "RETURN_AS_TIMEZONE_AWARE", "STRICT_PARSING")}  # fmt: skip
+    parser = DateDataParser(languages=list(DATE_LANGUAGES), settings=wanted)
+    extractors.get_external_parser = lambda: parser
+
+
 def _fallback_date(tree: lxml_html.HtmlElement, url: str | None, now: datetime) -> str | None:
     """htmldate, only for pages whose markup names no date: it is the slowest part of metadata."""
     from htmldate import find_date
+
+    _date_parser_languages()
 
     def search(extensive: bool) -> str | None:
         return find_date(

@@ -17,7 +17,7 @@ import polars as pl
 
 from tradewire.clean.dedup import minhash
 from tradewire.ids import content_fingerprint, item_id_for_url
-from tradewire.staging import write_stage_output
+from tradewire.staging import StageWriter, iter_parquet
 
 log = logging.getLogger(__name__)
 
@@ -180,16 +180,30 @@ def clean_rows(rows: Iterable[dict[str, Any]], page_timeout: float = 30.0, worke
     return run_jobs(jobs, page_timeout, workers, failed_record)
 
 
+FETCH_COLUMNS = ["item_id", "source", "url", "path", "content_type", "body", "status", "item_kind"]
+BATCH_PAGES = 128  # pages read, cleaned and written at a time: memory stays flat however large the run
+
+
 def clean_items(
     fetch_path: Path, out_path: Path, page_timeout: float = 30.0, workers: int = 2, skip: set[str] | None = None
 ) -> Path:
-    """Clean every fetched page of the fetch Parquet but those in `skip` (held back by the fetch checks)."""
-    fetched = pl.read_parquet(fetch_path).filter(
-        (pl.col("status") == "fetched") & (pl.col("item_kind") == "page") & ~pl.col("item_id").is_in(list(skip or ()))
-    )
+    """Clean every fetched page of the fetch Parquet but those in `skip` (held back by the fetch checks).
+
+    Pages stream through in batches: the fetch Parquet holds every body of the run, which at tens of
+    thousands of pages is more than a worker should hold in memory.
+    """
+    from tradewire.clean.workers import WorkerPool
+
     started = datetime.now(UTC)
-    records = list(clean_rows(fetched.iter_rows(named=True), page_timeout, workers))
-    frame = pl.DataFrame(records, schema=CLEAN_SCHEMA, orient="row") if records else pl.DataFrame(schema=CLEAN_SCHEMA)
-    write_stage_output(frame, out_path)
-    log.info("clean: %d pages in %.1fs -> %s", frame.height, (datetime.now(UTC) - started).total_seconds(), out_path)
+    held = list(skip or ())
+    with WorkerPool(page_timeout, workers, failed_record) as pool, StageWriter(out_path, CLEAN_SCHEMA) as out:
+        for batch in iter_parquet(fetch_path, FETCH_COLUMNS, BATCH_PAGES):
+            pages = batch.filter(
+                (pl.col("status") == "fetched") & (pl.col("item_kind") == "page") & ~pl.col("item_id").is_in(held)
+            )
+            jobs = [{k: row.get(k) for k in FETCH_COLUMNS[:6]} for row in pages.iter_rows(named=True)]
+            records = pool.map(jobs)
+            if records:
+                out.write(pl.DataFrame(records, schema=CLEAN_SCHEMA, orient="row"))
+    log.info("clean: %d pages in %.1fs -> %s", out.rows, (datetime.now(UTC) - started).total_seconds(), out_path)
     return out_path

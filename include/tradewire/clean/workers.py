@@ -103,54 +103,91 @@ def run_jobs(
     on_failure: Callable[[Job, str], Result],
     worker_module: str = WORKER_MODULE,
 ) -> list[Result]:
-    """Run every job in worker processes; a job that overruns or crashes its worker gets on_failure's result.
+    """Run every job in worker processes; a job that overruns or crashes its worker gets on_failure's result."""
+    with WorkerPool(timeout, min(workers, max(1, len(jobs))), on_failure, worker_module) as pool:
+        return pool.map(jobs)
 
-    The clock for a job starts when a ready worker takes it.
+
+class WorkerPool:
+    """Worker processes kept for many batches of jobs, so their start-up (the imports) is paid once per stage.
+
+    A job that overruns `timeout` or crashes its worker gets on_failure's result and a fresh worker
+    takes the next one. The clock for a job starts when a ready worker takes it.
     """
-    results: list[Result | None] = [None] * len(jobs)
-    pending = list(range(len(jobs)))[::-1]
-    pool = [_Worker(worker_module) for _ in range(max(1, min(workers, len(jobs))))]
-    selector = selectors.DefaultSelector()
 
-    def start(worker: _Worker) -> None:
+    def __init__(
+        self,
+        timeout: float,
+        workers: int,
+        on_failure: Callable[[Job, str], Result],
+        worker_module: str = WORKER_MODULE,
+    ) -> None:
+        self.timeout, self.size, self.on_failure, self.module = timeout, max(1, workers), on_failure, worker_module
+        self.pool: list[_Worker] = []
+        self.selector = selectors.DefaultSelector()
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for worker in self.pool:
+            worker.stop()
+        self.selector.close()
+
+    def _started(self) -> None:
+        """Start the workers on the first batch: a stage with nothing to do starts none."""
+        if self.pool:
+            return
+        self.pool = [_Worker(self.module) for _ in range(self.size)]  # they import in parallel
+        for worker in self.pool:
+            self._ready(worker)
+
+    def _ready(self, worker: _Worker) -> None:
         """Wait for the worker's imports (its 'ready' message), so start-up is not charged to a page."""
-        selector.register(worker.stdout, selectors.EVENT_READ, worker)
+        self.selector.register(worker.stdout, selectors.EVENT_READ, worker)
         try:
             ready = _read(worker.stdout) == READY
         except (EOFError, pickle.UnpicklingError, struct.error):
             ready = False
         if not ready:
             raise RuntimeError(f"extraction worker {worker.module} failed to start")
-        assign(worker)
 
-    def assign(worker: _Worker) -> None:
-        if not pending:
-            worker.index = None
-            return
-        worker.index = pending.pop()
-        worker.deadline = time.monotonic() + timeout
-        try:
-            _write(worker.stdin, jobs[worker.index])
-        except (BrokenPipeError, OSError):
-            fail(worker, "extraction worker died before taking the page")
+    def map(self, jobs: Sequence[Job]) -> list[Result]:
+        """Results of the jobs, in their order."""
+        if not jobs:
+            return []
+        self._started()
+        results: list[Result | None] = [None] * len(jobs)
+        pending = list(range(len(jobs)))[::-1]
 
-    def fail(worker: _Worker, reason: str) -> None:
-        assert worker.index is not None
-        results[worker.index] = on_failure(jobs[worker.index], reason)
-        with contextlib.suppress(KeyError, ValueError):
-            selector.unregister(worker.stdout)
-        worker.kill()
-        replacement = _Worker(worker_module)
-        pool[pool.index(worker)] = replacement
-        start(replacement)
+        def assign(worker: _Worker) -> None:
+            if not pending:
+                worker.index = None
+                return
+            worker.index = pending.pop()
+            worker.deadline = time.monotonic() + self.timeout
+            try:
+                _write(worker.stdin, jobs[worker.index])
+            except (BrokenPipeError, OSError):
+                fail(worker, "extraction worker died before taking the page")
 
-    try:
-        for worker in list(pool):
-            start(worker)
-        while any(w.index is not None for w in pool):
-            busy = [w for w in pool if w.index is not None]
+        def fail(worker: _Worker, reason: str) -> None:
+            assert worker.index is not None
+            results[worker.index] = self.on_failure(jobs[worker.index], reason)
+            with contextlib.suppress(KeyError, ValueError):
+                self.selector.unregister(worker.stdout)
+            worker.kill()
+            replacement = _Worker(self.module)
+            self.pool[self.pool.index(worker)] = replacement
+            self._ready(replacement)
+            assign(replacement)
+
+        for worker in list(self.pool):
+            assign(worker)
+        while any(w.index is not None for w in self.pool):
+            busy = [w for w in self.pool if w.index is not None]
             wait = max(0.0, min(w.deadline for w in busy) - time.monotonic())
-            for key, _ in selector.select(timeout=wait):
+            for key, _ in self.selector.select(timeout=wait):
                 worker = key.data
                 if worker.index is None:
                     continue
@@ -161,13 +198,9 @@ def run_jobs(
                     continue
                 assign(worker)
             now = time.monotonic()
-            for worker in [w for w in pool if w.index is not None and now >= w.deadline]:
-                fail(worker, f"extraction exceeded {timeout:.0f}s; worker stopped")
-    finally:
-        for worker in pool:
-            worker.stop()
-        selector.close()
-    return [r if r is not None else on_failure(jobs[i], "not processed") for i, r in enumerate(results)]
+            for worker in [w for w in self.pool if w.index is not None and now >= w.deadline]:
+                fail(worker, f"extraction exceeded {self.timeout:.0f}s; worker stopped")
+        return [r if r is not None else self.on_failure(jobs[i], "not processed") for i, r in enumerate(results)]
 
 
 def serve(handle: Callable[[Job], Result]) -> None:

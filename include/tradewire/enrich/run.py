@@ -29,7 +29,7 @@ from tradewire.enrich.sentences import split_sentences
 from tradewire.enrich.tone import score_tone
 from tradewire.enrich.topics import find_topics
 from tradewire.enrich.trade import judge_trade
-from tradewire.staging import write_stage_output
+from tradewire.staging import StageWriter, iter_parquet
 
 log = logging.getLogger(__name__)
 
@@ -109,16 +109,54 @@ def _enrich_row(row: dict[str, Any]) -> dict[str, Any]:
         return {**_staged(None), "enrich_error": f"{type(exc).__name__}: {exc}"[:500]}
 
 
-def enrich_articles(clean_path: Path, out_path: Path) -> Path:
-    frame = pl.read_parquet(clean_path)
-    rows = frame.select("item_id", "title", "text", "page_type", "published_at", "authors").iter_rows(named=True)
-    staged = [_enrich_row(row) for row in rows]
+def warm_up() -> None:
+    """Build the dictionaries and matchers now (a worker does this before it takes its first article)."""
+    enrich_record(
+        "United States and China resume trade talks",
+        "Washington and Beijing agreed on Monday to cut tariffs on soybeans, said the trade representative.",
+        date(2025, 1, 1),
+        [],
+    )
+
+
+def _failed_row(row: dict[str, Any], reason: str) -> dict[str, Any]:
+    log.error("enrich: item %s could not be enriched: %s", row["item_id"], reason)
+    return {**_staged(None), "enrich_error": reason[:500]}
+
+
+ENRICH_INPUT = ["item_id", "title", "text", "page_type", "published_at", "authors"]
+BATCH_ARTICLES = 256  # articles read, enriched and written at a time
+
+
+def _with_enrichment(frame: pl.DataFrame, staged: list[dict[str, Any]]) -> pl.DataFrame:
     columns = [
         pl.Series(name, [s[name] for s in staged], dtype=pl.List(struct)) for name, struct in LIST_COLUMNS.items()
     ]
     columns += [pl.Series(name, [s[name] for s in staged], dtype=dtype) for name, dtype in SCALAR_COLUMNS.items()]
-    frame = frame.with_columns(columns)
-    write_stage_output(frame, out_path)
-    failed = sum(1 for s in staged if s["enrich_error"])
-    log.info("enrich: %d records (%d could not be enriched) -> %s", frame.height, failed, out_path)
+    return frame.with_columns(columns)
+
+
+def enrich_articles(clean_path: Path, out_path: Path, workers: int = 1, timeout: float = 60.0) -> Path:
+    """Enrich the cleaned records of clean_path, in batches; with workers > 1 in that many processes.
+
+    A record the rules fail on (or that takes longer than `timeout` in a worker) is written
+    unenriched, with the reason in enrich_error, rather than stopping the batch.
+    """
+    from tradewire.clean.workers import WorkerPool
+
+    schema = pl.Schema({**pl.read_parquet_schema(clean_path), **{n: pl.List(t) for n, t in LIST_COLUMNS.items()},
+                        **SCALAR_COLUMNS})  # fmt: skip
+    failed = 0
+    pool = WorkerPool(timeout, workers, _failed_row, "tradewire.enrich.worker") if workers > 1 else None
+    with StageWriter(out_path, schema) as out:
+        try:
+            for batch in iter_parquet(clean_path, batch_rows=BATCH_ARTICLES):
+                rows = list(batch.select(ENRICH_INPUT).iter_rows(named=True))
+                staged = pool.map(rows) if pool else [_enrich_row(row) for row in rows]
+                failed += sum(1 for s in staged if s["enrich_error"])
+                out.write(_with_enrichment(batch, staged))
+        finally:
+            if pool:
+                pool.__exit__(None, None, None)
+    log.info("enrich: %d records (%d could not be enriched) -> %s", out.rows, failed, out_path)
     return out_path
