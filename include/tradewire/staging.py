@@ -12,7 +12,7 @@ import polars as pl
 def write_stage_output(frame: pl.DataFrame, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    frame.write_parquet(tmp)
+    frame.write_parquet(tmp, row_group_size=1024)  # later stages read it a row group at a time
     tmp.replace(path)
     return path
 
@@ -35,7 +35,7 @@ class StageWriter:
 
     def write(self, frame: pl.DataFrame) -> None:
         if frame.height:
-            table = frame.select(list(self.schema)).cast(dict(self.schema)).to_arrow().cast(self._arrow_schema)
+            table = frame.select(list(self.schema)).cast(self.schema).to_arrow().cast(self._arrow_schema)
             self._writer.write_table(table, row_group_size=self._row_group_rows)
             self.rows += frame.height
 
@@ -51,11 +51,16 @@ class StageWriter:
 
 
 def iter_parquet(path: Path, columns: list[str] | None = None, batch_rows: int = 256) -> Iterator[pl.DataFrame]:
-    """A Parquet file as frames of at most batch_rows rows, read row group by row group."""
+    """A Parquet file as frames of at most batch_rows rows, read one row group at a time.
+
+    (pyarrow's iter_batches would merge small row groups into one batch, and hold them all.)
+    """
     import pyarrow.parquet as pq
 
     with pq.ParquetFile(path) as source:
-        for batch in source.iter_batches(batch_size=batch_rows, columns=columns):
-            frame = pl.from_arrow(batch)
-            assert isinstance(frame, pl.DataFrame)
-            yield frame
+        for group in range(source.num_row_groups):
+            table = source.read_row_group(group, columns=columns)
+            for start in range(0, table.num_rows, batch_rows):
+                frame = pl.from_arrow(table.slice(start, batch_rows))
+                assert isinstance(frame, pl.DataFrame)
+                yield frame

@@ -144,7 +144,7 @@ def _date_parser_languages() -> None:
     wanted = {key: getattr(settings, key) for key in ("NORMALIZE", "PARSERS", "PREFER_DATES_FROM",
               "PREFER_LOCALE_DATE_ORDER", "RETURN_AS_TIMEZONE_AWARE", "STRICT_PARSING")}  # fmt: skip
     parser = DateDataParser(languages=list(DATE_LANGUAGES), settings=wanted)
-    extractors.get_external_parser = lambda: parser
+    extractors.get_external_parser = lambda: parser  # type: ignore[assignment]
 
 
 def _fallback_date(tree: lxml_html.HtmlElement, url: str | None, now: datetime) -> str | None:

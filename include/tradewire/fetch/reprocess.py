@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from tradewire.fetch import archive
 from tradewire.fetch.run import FETCH_SCHEMA
-from tradewire.staging import write_stage_output
+from tradewire.staging import StageWriter
+
+BATCH_ROWS = 256  # pages read from the archive and written per step
 
 
 def _day_bound(value: str | date | None, end: bool) -> datetime | None:
@@ -18,6 +21,29 @@ def _day_bound(value: str | date | None, end: bool) -> datetime | None:
         return None
     day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
     return datetime.combine(day, time.max if end else time.min).astimezone()
+
+
+def _fetch_row(found: dict[str, Any], archive_dir: Path) -> dict[str, object]:
+    """One archive index row as a fetch row, its body read back from the archive."""
+    return {
+        **dict.fromkeys(FETCH_SCHEMA),
+        "item_id": found["item_id"],
+        "item_kind": "page",
+        "source": found["source_id"],
+        "source_kind": "archive",
+        "url": found["url"],
+        "path": found["path"],
+        "discovered_via": "raw_archive",
+        "status": "fetched",
+        "outcome": "ok",
+        "http_status": found["http_status"],
+        "content_type": found["content_type"],
+        "content_hash": found["content_hash"],
+        "final_url": found["final_url"],
+        "headers": found["headers"],
+        "fetched_at": found["fetched_at"],
+        "body": archive.load(archive_dir, found["content_hash"]),
+    }
 
 
 def archived_pages(
@@ -56,30 +82,11 @@ def archived_pages(
         found = con.sql(query, params=params).pl()
     finally:
         con.close()
-    rows = [
-        {
-            **dict.fromkeys(FETCH_SCHEMA),
-            "item_id": r["item_id"],
-            "item_kind": "page",
-            "source": r["source_id"],
-            "source_kind": "archive",
-            "url": r["url"],
-            "path": r["path"],
-            "discovered_via": "raw_archive",
-            "status": "fetched",
-            "outcome": "ok",
-            "http_status": r["http_status"],
-            "content_type": r["content_type"],
-            "content_hash": r["content_hash"],
-            "final_url": r["final_url"],
-            "headers": r["headers"],
-            "fetched_at": r["fetched_at"],
-            "body": archive.load(archive_dir, r["content_hash"]),
-        }
-        for r in found.iter_rows(named=True)
-    ]
-    frame = pl.DataFrame(rows, schema=FETCH_SCHEMA, orient="row") if rows else pl.DataFrame(schema=FETCH_SCHEMA)
-    write_stage_output(frame, out_path)
-    summary = {"pages_discovered": frame.height, "pages_settled": 0, "reprocessed_from_archive": frame.height}
+    # the bodies go out a batch at a time: a long window of a large archive would not fit in memory
+    with StageWriter(out_path, FETCH_SCHEMA) as writer:
+        for chunk in found.iter_slices(BATCH_ROWS):
+            rows = [_fetch_row(r, archive_dir) for r in chunk.iter_rows(named=True)]
+            writer.write(pl.DataFrame(rows, schema=FETCH_SCHEMA, orient="row"))
+    summary = {"pages_discovered": writer.rows, "pages_settled": 0, "reprocessed_from_archive": writer.rows}
     (out_path.parent / "fetch_summary.json").write_text(json.dumps(summary), encoding="utf-8")
     return out_path

@@ -8,6 +8,7 @@ paths, so each one can be rerun alone.
 
 from __future__ import annotations
 
+import bisect
 import email.utils
 import hashlib
 import json
@@ -31,7 +32,7 @@ from tradewire.fetch.state import KnownItem, KnownState
 from tradewire.ids import item_id_for_file, item_id_for_url, normalize_url, short_hash
 from tradewire.settings import Settings
 from tradewire.sources import Source, SourcesConfig
-from tradewire.staging import write_stage_output
+from tradewire.staging import StageWriter, iter_parquet, write_stage_output
 
 log = logging.getLogger(__name__)
 
@@ -574,22 +575,60 @@ def _archive(archive_dir: Path | None, rows: list[dict[str, object]]) -> None:
             archive.store(archive_dir, row["body"])
 
 
+def _combined_sources(discovery_dirs: Sequence[Path], plan_dir: Path, batch_dirs: Sequence[Path]) -> list[Path]:
+    """The fetch Parquets a run combines: listings, then each batch's pages, then known URLs."""
+    paths = [d / LISTINGS for d in discovery_dirs] + [d / "pages.parquet" for d in batch_dirs]
+    return [p for p in [*paths, plan_dir / "known_urls.parquet"] if p.exists()]
+
+
+def _without_body(path: Path) -> pl.DataFrame:
+    """A fetch Parquet's rows with every column but the body, which is never read."""
+    return pl.read_parquet(path, columns=[c for c in pl.read_parquet_schema(path) if c != "body"])
+
+
+def _copy_rows(parts: Sequence[tuple[Path, list[int]]], schema: pl.Schema, out_path: Path) -> None:
+    """Write the given rows (ascending row numbers) of each file, in that order, bodies included, batch by batch."""
+    with StageWriter(out_path, schema) as writer:
+        for path, rows in parts:
+            start = 0
+            for batch in iter_parquet(path):
+                stop = start + batch.height
+                wanted = rows[bisect.bisect_left(rows, start) : bisect.bisect_left(rows, stop)]
+                if len(wanted) == batch.height:
+                    writer.write(batch)
+                elif wanted:
+                    writer.write(batch.select(pl.all().gather([r - start for r in wanted])))
+                start = stop
+
+
 def combine_fetched(discovery_dirs: Sequence[Path], plan_dir: Path, batch_dirs: Sequence[Path], out_path: Path) -> Path:
-    """One fetch Parquet for the run (listings, pages, known URLs); attempts and fetch_summary.json beside it."""
-    fetch_frames = [pl.read_parquet(d / LISTINGS) for d in discovery_dirs if (d / LISTINGS).exists()]
-    fetch_frames += [pl.read_parquet(d / "pages.parquet") for d in batch_dirs if (d / "pages.parquet").exists()]
-    if (plan_dir / "known_urls.parquet").exists():
-        fetch_frames.append(pl.read_parquet(plan_dir / "known_urls.parquet"))
-    pages_first = sorted(fetch_frames, key=lambda f: f.filter(pl.col("item_kind") == "page").height == 0)
-    frame = pl.concat(pages_first) if pages_first else pl.DataFrame(schema=FETCH_SCHEMA)
-    frame = frame.unique(subset="item_id", keep="first", maintain_order=True)
+    """One fetch Parquet for the run (listings, pages, known URLs); attempts and fetch_summary.json beside it.
+
+    An item appears once: its first row, files with pages before the others. Which rows survive
+    is decided on the files read without bodies; the bodies are then copied a batch at a time,
+    so the run's bodies (gigabytes for a large run) are never all in memory.
+    """
+    sources = _combined_sources(discovery_dirs, plan_dir, batch_dirs)
+    tagged = [
+        _without_body(path).with_row_index("_row").with_columns(pl.lit(index, pl.UInt32).alias("_file"))
+        for index, path in enumerate(sources)
+    ]
+    # a stable sort: files holding pages first, so a page row wins over a listing row of the same item
+    order = sorted(range(len(sources)), key=lambda i: tagged[i].filter(pl.col("item_kind") == "page").height == 0)
+    if order:
+        kept = pl.concat([tagged[i] for i in order]).unique(subset="item_id", keep="first", maintain_order=True)
+        rows = dict(kept.group_by("_file", maintain_order=True).agg("_row").iter_rows())
+        schema = pl.Schema(pl.read_parquet_schema(sources[order[0]]))
+        frame = kept.drop("_row", "_file")
+    else:
+        rows, schema, frame = {}, FETCH_SCHEMA, pl.DataFrame(schema=FETCH_SCHEMA).drop("body")
+    _copy_rows([(sources[i], rows[i]) for i in order if i in rows], schema, out_path)
     attempt_frames = [pl.read_parquet(d / ATTEMPTS) for d in [*discovery_dirs, *batch_dirs] if (d / ATTEMPTS).exists()]
     attempts = pl.concat(attempt_frames) if attempt_frames else pl.DataFrame(schema=ATTEMPT_SCHEMA)
     # mapped tasks number their attempts alone (each reads robots.txt once): number them again for the run
     attempts = attempts.sort("item_id", "purpose", "started_at").with_columns(
         (pl.int_range(pl.len()).over("item_id", "purpose") + 1).cast(pl.Int32).alias("attempt")
     )
-    write_stage_output(frame, out_path)
     write_stage_output(attempts, out_path.parent / ATTEMPTS)
     plan = json.loads((plan_dir / PLAN).read_text()) if (plan_dir / PLAN).exists() else {}
     unchanged = sum(

@@ -171,7 +171,8 @@ def load_run(
     other page types); quarantine_paths the validation steps' quarantine files.
     """
     now = datetime.now(UTC)
-    fetched = pl.read_parquet(fetch_path).drop("body")
+    # every column but the bodies: a large run's bodies would not fit in memory, and nothing here needs them
+    fetched = pl.read_parquet(fetch_path, columns=[c for c in pl.read_parquet_schema(fetch_path) if c != "body"])
     passed = pl.read_parquet(passed_path)
     pages = passed.select("item_id", "article_id", "page_type", "reason")
     validated = passed.filter(pl.col("page_type") == "article")

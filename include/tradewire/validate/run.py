@@ -221,12 +221,20 @@ def _reason(labels: list[str], stage_reason: object) -> str:
 # --- the steps ---------------------------------------------------------------------------------
 
 
+def _fetch_rows(fetch_path: Path) -> pl.DataFrame:
+    """The fetch rows with body_bytes in place of the body.
+
+    The streaming engine sizes the bodies a morsel at a time: the in-memory engine would read the
+    whole body column (gigabytes for a large run) first. Row order is kept.
+    """
+    size = pl.col("body").bin.size().alias("body_bytes")
+    return pl.scan_parquet(fetch_path).with_columns(size).drop("body").collect(engine="streaming")
+
+
 def validate_fetch(fetch_path: Path, out_dir: Path, run_id: str, contract: Contract) -> StageCheck:
     """Check the fetch stage's rows; fetched pages with an empty or oversized body are quarantined."""
     now = datetime.now(UTC)
-    frame = (
-        pl.scan_parquet(fetch_path).with_columns(pl.col("body").bin.size().alias("body_bytes")).drop("body").collect()
-    )
+    frame = _fetch_rows(fetch_path)
     step = _Step("fetch", run_id, contract, out_dir, now)
     summary_file = fetch_path.parent / "fetch_summary.json"
     page_rows = frame.filter(pl.col("item_kind") == "page").height
