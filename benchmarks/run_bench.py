@@ -207,18 +207,21 @@ def stage_table(run_dir: Path, counts: dict[str, int]) -> dict[str, dict[str, An
             "wall_seconds": round(wall, 2),
             "cpu_seconds": round(sum(x["cpu_seconds"] for x in lines), 2),
             "peak_rss_mb": round(max(x["peak_rss_bytes"] for x in lines) / 2**20, 1),
+            # the stage's own growth over what the (shared) process held when it started
+            "growth_mb": round(max(x["peak_rss_bytes"] - x.get("start_rss_bytes", 0) for x in lines) / 2**20, 1),
             "items_per_second": round(items / wall, 1) if wall > 0 else None,
         }
     return table
 
 
 def _print_stages(stages: dict[str, dict[str, Any]]) -> None:
-    print(f"  {'stage':<20}{'tasks':>6}{'items':>8}{'wall s':>9}{'cpu s':>9}{'items/s':>10}{'peak RSS MB':>13}")
+    print(f"  {'stage':<20}{'tasks':>6}{'items':>8}{'wall s':>9}{'cpu s':>9}{'items/s':>10}{'peak RSS MB':>13}"
+          f"{'growth MB':>11}")  # fmt: skip
     for name, row in stages.items():
         rate = row["items_per_second"]
         print(
             f"  {name:<20}{row['tasks']:>6}{row['items']:>8}{row['wall_seconds']:>9.1f}{row['cpu_seconds']:>9.1f}"
-            f"{(f'{rate:.0f}' if rate is not None else '-'):>10}{row['peak_rss_mb']:>13.0f}"
+            f"{(f'{rate:.0f}' if rate is not None else '-'):>10}{row['peak_rss_mb']:>13.0f}{row['growth_mb']:>11.0f}"
         )
 
 

@@ -46,7 +46,7 @@ class _PeakSampler:
 
         self._process = psutil.Process(os.getpid())
         self._stop = threading.Event()
-        self.peak = _tree_rss(self._process)
+        self.start = self.peak = _tree_rss(self._process)
         self._thread = threading.Thread(target=self._run, name="tradewire-rss-sampler", daemon=True)
         self._thread.start()
 
@@ -66,7 +66,9 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
 
-def record_stage(metrics_file: Path, stage: str, started: float, cpu_started: float, peak_rss: int) -> None:
+def record_stage(
+    metrics_file: Path, stage: str, started: float, cpu_started: float, peak_rss: int, start_rss: int
+) -> None:
     metrics_file.parent.mkdir(parents=True, exist_ok=True)
     line = {
         "stage": stage,
@@ -74,6 +76,7 @@ def record_stage(metrics_file: Path, stage: str, started: float, cpu_started: fl
         "wall_seconds": round(time.time() - started, 4),
         "cpu_seconds": round(_cpu_seconds() - cpu_started, 4),
         "peak_rss_bytes": peak_rss,
+        "start_rss_bytes": start_rss,  # what the process held before: under `airflow dags test`, earlier tasks too
         "pid": os.getpid(),
     }
     with metrics_file.open("a") as out:  # one short append per stage: concurrent tasks do not interleave lines
@@ -98,7 +101,7 @@ def measured(stage: str, run_dir: Callable[[dict[str, Any]], Path | None]) -> Ca
                     bound = signature.bind_partial(*args, **kwargs)
                     folder = run_dir(dict(bound.arguments))
                     if folder is not None:
-                        record_stage(folder / "metrics.jsonl", stage, started, cpu_started, peak)
+                        record_stage(folder / "metrics.jsonl", stage, started, cpu_started, peak, sampler.start)
                 except Exception:  # measuring must never break the pipeline
                     log.warning("could not record the cost of stage %s", stage, exc_info=True)
 

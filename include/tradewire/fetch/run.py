@@ -570,9 +570,9 @@ def _planned_item(row: dict[str, str | None], sources: dict[str, Source]) -> _It
 def _archive(archive_dir: Path | None, rows: list[dict[str, object]]) -> None:
     if archive_dir is None:
         return
-    for row in rows:
-        if row["status"] == "fetched" and isinstance(row["body"], bytes):
-            archive.store(archive_dir, row["body"])
+    bodies = [row["body"] for row in rows if row["status"] == "fetched" and isinstance(row["body"], bytes)]
+    with ThreadPoolExecutor(max_workers=2) as pool:  # zlib and SHA-256 let go of the GIL: two cores, not one
+        list(pool.map(lambda body: archive.store(archive_dir, body), bodies))
 
 
 def _combined_sources(discovery_dirs: Sequence[Path], plan_dir: Path, batch_dirs: Sequence[Path]) -> list[Path]:
