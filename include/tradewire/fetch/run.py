@@ -527,6 +527,9 @@ def _round_robin(groups: list[list[dict[str, object]]]) -> Iterator[list[dict[st
         yield [g[depth] for g in groups if depth < len(g)]
 
 
+FETCH_CHUNK = 200  # pages fetched, archived and written at a time within one batch
+
+
 def fetch_batch(
     batch_path: Path,
     config: SourcesConfig,
@@ -546,15 +549,24 @@ def fetch_batch(
         fetcher = RecordingFetcher(fetcher, recorder)
     sources = {s.name: s for s in config.sources}
     items = [_planned_item(r, sources) for r in pl.read_parquet(batch_path).iter_rows(named=True)]
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        results = list(pool.map(lambda it: _fetch_one(it, fetcher, max_bytes, known, recorder), items))
-    rows = [r for r in results if r]
-    _archive(archive_dir, rows)
-    write_stage_output(pl.DataFrame(rows, schema=FETCH_SCHEMA, orient="row"), out_dir / "pages.parquet")
+    unchanged = written = 0
+    # bodies are written out a chunk at a time: a batch grows past TRADEWIRE_FETCH_BATCH_SIZE on large runs
+    with (
+        ThreadPoolExecutor(max_workers=max(1, workers)) as pool,
+        StageWriter(out_dir / "pages.parquet", FETCH_SCHEMA) as out,
+    ):
+        for start in range(0, len(items), FETCH_CHUNK):
+            chunk = items[start : start + FETCH_CHUNK]
+            results = list(pool.map(lambda it: _fetch_one(it, fetcher, max_bytes, known, recorder), chunk))
+            rows = [r for r in results if r]
+            _archive(archive_dir, rows)
+            out.write(pl.DataFrame(rows, schema=FETCH_SCHEMA, orient="row"))
+            unchanged += results.count(None)
+            written += len(rows)
     # local files read again unchanged give no row; the run ledger counts them as skipped
-    (out_dir / BATCH_SUMMARY).write_text(json.dumps({"planned": len(items), "unchanged": results.count(None)}))
+    (out_dir / BATCH_SUMMARY).write_text(json.dumps({"planned": len(items), "unchanged": unchanged}))
     write_stage_output(recorder.take(), out_dir / ATTEMPTS)
-    log.info("fetch batch %s: %d items, %d rows -> %s", batch_path.name, len(items), len(rows), out_dir)
+    log.info("fetch batch %s: %d items, %d rows -> %s", batch_path.name, len(items), written, out_dir)
     return out_dir
 
 
