@@ -19,7 +19,7 @@ from typing import Any
 
 import polars as pl
 
-from tradewire.staging import write_stage_output
+from tradewire.staging import StageWriter, iter_parquet, write_stage_output
 from tradewire.validate import suites as contracts
 from tradewire.validate.gx import GxProject, SuiteResult
 from tradewire.validate.gx import project as gx_project
@@ -257,12 +257,42 @@ def validate_fetch(fetch_path: Path, out_dir: Path, run_id: str, contract: Contr
     return step.finish(pages, pages.height, fetch_path)
 
 
+LARGE_COLUMNS = ("text", "minhash", "body")  # read for the checks only as far as the rules need them
+
+
+def _checked_columns(path: Path) -> pl.DataFrame:
+    """A stage file without its large columns; `text` only as its first 80 characters (the rules ask not-null).
+
+    At tens of thousands of articles the full texts, and pandas' copy of them for Great Expectations,
+    would be most of a task's memory for checks that only need to know the text is there.
+    """
+    names = list(pl.read_parquet_schema(path))
+    columns = [pl.col(n) for n in names if n not in LARGE_COLUMNS]
+    if "text" in names:
+        columns.append(pl.col("text").str.slice(0, 80))
+    return pl.scan_parquet(path).select(columns).collect(engine="streaming")
+
+
+def _held_records(path: Path, failing: dict[str, list[str]]) -> pl.DataFrame:
+    """The full records of the items a check holds back (for the quarantine's copy of the original)."""
+    return pl.scan_parquet(path).filter(pl.col("item_id").is_in(list(failing))).collect(engine="streaming")
+
+
+def _write_passed(source: Path, failing: dict[str, list[str]], out_path: Path) -> Path:
+    """Copy the records that passed, a row group at a time."""
+    held = list(failing)
+    with StageWriter(out_path, pl.Schema(pl.read_parquet_schema(source))) as out:
+        for batch in iter_parquet(source, batch_rows=1024):
+            out.write(batch.filter(~pl.col("item_id").is_in(held)))
+    return out_path
+
+
 def validate_clean(
     clean_path: Path, fetch_check: StageCheck, out_dir: Path, run_id: str, contract: Contract
 ) -> StageCheck:
     """One record per page that passed fetch checks; articles must meet the article contract."""
     now = datetime.now(UTC)
-    frame = pl.read_parquet(clean_path)
+    frame = _checked_columns(clean_path)
     step = _Step("clean", run_id, contract, out_dir, now)
     step.check(frame.select("item_id", "page_type"), contracts.clean_pages_suite(fetch_check.passed))
     articles = frame.filter(pl.col("page_type") == "article")
@@ -272,9 +302,8 @@ def validate_clean(
         ),
         contracts.clean_articles_suite(now, contract.published_floor),
     )
-    passed_path = out_dir / "clean_passed.parquet"
-    write_stage_output(frame.filter(~pl.col("item_id").is_in(list(step.failing))), passed_path)
-    return step.finish(frame, frame.height, passed_path, extra_reason="reason")
+    passed_path = _write_passed(clean_path, step.failing, out_dir / "clean_passed.parquet")
+    return step.finish(_held_records(clean_path, step.failing), frame.height, passed_path, extra_reason="reason")
 
 
 def _child(frame: pl.DataFrame, column: str, fields: list[str]) -> pl.DataFrame:
@@ -293,9 +322,9 @@ def validate_enrich(
 ) -> StageCheck:
     """Every cleaned article enriched once; codes from the dimensions; scores, tone and dates in range."""
     now = datetime.now(UTC)
-    frame = pl.read_parquet(enriched_path)
-    articles = frame.filter(pl.col("page_type") == "article")
-    expected = pl.read_parquet(clean_check.passed_path).filter(pl.col("page_type") == "article").height
+    articles = _checked_columns(enriched_path).filter(pl.col("page_type") == "article")
+    cleaned = pl.scan_parquet(clean_check.passed_path).filter(pl.col("page_type") == "article")
+    expected = int(cleaned.select(pl.len()).collect().item())
     step = _Step("enrich", run_id, contract, out_dir, now)
     step.check(
         articles.select("item_id", "tone", "conflict_cooperation", "is_trade"),
@@ -314,6 +343,5 @@ def validate_enrich(
         contracts.enrich_events_suite(),
     )
     step.check(_child(articles, "people", ["name", "country_iso3"]), contracts.enrich_people_suite())
-    passed_path = out_dir / "enrich_passed.parquet"
-    write_stage_output(frame.filter(~pl.col("item_id").is_in(list(step.failing))), passed_path)
-    return step.finish(articles, articles.height, passed_path)
+    passed_path = _write_passed(enriched_path, step.failing, out_dir / "enrich_passed.parquet")
+    return step.finish(_held_records(enriched_path, step.failing), articles.height, passed_path)
