@@ -17,6 +17,10 @@ from airflow.sdk.exceptions import AirflowFailException
 
 from tradewire.settings import WRITER_POOL
 
+# clean and enrich take every page of a run in one task, so their time grows with the run: 50,000 pages
+# take about 37 minutes of cleaning on 2 cores (docs/benchmarks.md), past the 30 minutes other tasks get
+RUN_SIZED_TIMEOUT = timedelta(hours=3)
+
 WAREHOUSE = Asset(name="tradewire_warehouse", uri="file:///tradewire/warehouse.duckdb")
 
 
@@ -78,7 +82,7 @@ def process_fetched(fetched: XComArg, dag_id: str) -> XComArg:
         with _contract_breaches_fail_at_once():
             return validate_fetch_stage(fetch_path, str(run_id))
 
-    @task
+    @task(execution_timeout=RUN_SIZED_TIMEOUT)
     def clean_pages(fetch_check: dict[str, Any], run_id: str | None = None) -> str:
         from tradewire.pipeline import clean_stage
 
@@ -91,7 +95,7 @@ def process_fetched(fetched: XComArg, dag_id: str) -> XComArg:
         with _contract_breaches_fail_at_once():
             return validate_clean_stage(clean_path, fetch_check, str(run_id))
 
-    @task
+    @task(execution_timeout=RUN_SIZED_TIMEOUT)
     def enrich_articles(clean_check: dict[str, Any], run_id: str | None = None) -> str:
         from tradewire.pipeline import enrich_stage
 

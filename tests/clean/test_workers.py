@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from typing import Any
 
 import pytest
 
 from tests.conftest import REPO
 from tradewire.clean.run import clean_rows
-from tradewire.clean.workers import run_jobs
+from tradewire.clean.workers import WorkerPool, run_jobs
 
 
 def _failure(job: dict[str, Any], reason: str) -> dict[str, Any]:
@@ -76,3 +77,15 @@ def test_hostile_and_broken_pages_come_back_as_records() -> None:
     assert records["broken"]["page_type"] == "article" and "Geneva" in records["broken"]["text"]
     assert "Zölle auf Stahl" in records["lying-charset"]["text"]  # not "Z�lle": the next candidate decodes
     assert records["huge"]["page_type"] in {"article", "failed"}, records["huge"]["reason"]  # 2.9 MB of text
+
+
+def test_a_pool_recycles_its_workers_and_keeps_them_across_batches() -> None:
+    """Workers serve several batches, and each is replaced after jobs_per_worker pages (bounded memory)."""
+    with WorkerPool(10, 2, _failure, "tests.clean.misbehaving_worker", jobs_per_worker=3) as pool:
+        first = pool.map([{"item_id": f"a{i}"} for i in range(8)])
+        second = pool.map([{"item_id": "b0"}, {"item_id": "crash"}, {"item_id": "b2"}])
+    assert [r["item_id"] for r in first] == [f"a{i}" for i in range(8)]
+    pids = Counter(r["pid"] for r in first)
+    assert len(pids) >= 3 and max(pids.values()) <= 3  # 8 pages, at most 3 per worker process
+    assert [r["item_id"] for r in second] == ["b0", "crash", "b2"]
+    assert "crashed" in second[1]["failed"] and second[0]["pid"] and second[2]["pid"]

@@ -66,6 +66,7 @@ class _Worker:
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         self.index: int | None = None  # the job it is working on
+        self.done = 0  # jobs finished, to recycle the worker before library caches and fragmentation grow it
         self.deadline = 0.0
         self.ready = False
 
@@ -121,8 +122,10 @@ class WorkerPool:
         workers: int,
         on_failure: Callable[[Job, str], Result],
         worker_module: str = WORKER_MODULE,
+        jobs_per_worker: int = 500,
     ) -> None:
         self.timeout, self.size, self.on_failure, self.module = timeout, max(1, workers), on_failure, worker_module
+        self.jobs_per_worker = jobs_per_worker
         self.pool: list[_Worker] = []
         self.selector = selectors.DefaultSelector()
 
@@ -164,6 +167,13 @@ class WorkerPool:
             if not pending:
                 worker.index = None
                 return
+            if worker.done >= self.jobs_per_worker:  # a fresh process: workers grew by ~1 GB over 25,000 pages
+                self.selector.unregister(worker.stdout)
+                worker.stop()
+                fresh = _Worker(self.module)
+                self.pool[self.pool.index(worker)] = fresh
+                self._ready(fresh)
+                worker = fresh
             worker.index = pending.pop()
             worker.deadline = time.monotonic() + self.timeout
             try:
@@ -196,6 +206,7 @@ class WorkerPool:
                 except (EOFError, pickle.UnpicklingError, struct.error):
                     fail(worker, "extraction worker crashed on this page")
                     continue
+                worker.done += 1
                 assign(worker)
             now = time.monotonic()
             for worker in [w for w in self.pool if w.index is not None and now >= w.deadline]:
