@@ -73,7 +73,7 @@ def plot(rows: list[dict[str, Any]], width: int = 720, height: int = 420) -> str
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" '
         f'font-size="12"><rect width="100%" height="100%" fill="white"/>',
-        f'<text x="{left}" y="18" font-size="14">Wall seconds by pages ingested (log-log, median machine: '
+        f'<text x="{left}" y="18" font-size="14">Wall seconds by pages ingested (log-log, on a machine with '
         f"{escape(str(rows[-1]['machine']['cpus']))} cores)</text>",
     ]
     for exp in range(y0, y1 + 1):

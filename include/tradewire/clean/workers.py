@@ -122,7 +122,7 @@ class WorkerPool:
         workers: int,
         on_failure: Callable[[Job, str], Result],
         worker_module: str = WORKER_MODULE,
-        jobs_per_worker: int = 500,
+        jobs_per_worker: int = 5000,
     ) -> None:
         self.timeout, self.size, self.on_failure, self.module = timeout, max(1, workers), on_failure, worker_module
         self.jobs_per_worker = jobs_per_worker
@@ -167,7 +167,7 @@ class WorkerPool:
             if not pending:
                 worker.index = None
                 return
-            if worker.done >= self.jobs_per_worker:  # a fresh process: workers grew by ~1 GB over 25,000 pages
+            if worker.done >= self.jobs_per_worker:  # a fresh process: RSS grew with the pages (docs/benchmarks.md)
                 self.selector.unregister(worker.stdout)
                 worker.stop()
                 fresh = _Worker(self.module)
