@@ -71,6 +71,7 @@ def test_worker_processes_give_the_same_frame_in_batches(tmp_path: Path, monkeyp
     clean = _clean_file(tmp_path)
     alone = pl.read_parquet(run.enrich_articles(clean, tmp_path / "alone.parquet"))
     monkeypatch.setattr(run, "BATCH_ARTICLES", 2)
+    monkeypatch.setattr(run, "MIN_ARTICLES_PER_WORKER", 1)  # three rows: workers only because we ask
     parallel = pl.read_parquet(run.enrich_articles(clean, tmp_path / "parallel.parquet", workers=2))
     assert parallel.equals(alone)
     assert pl.read_parquet_schema(tmp_path / "parallel.parquet") == alone.schema

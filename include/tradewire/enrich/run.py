@@ -126,6 +126,7 @@ def _failed_row(row: dict[str, Any], reason: str) -> dict[str, Any]:
 
 ENRICH_INPUT = ["item_id", "title", "text", "page_type", "published_at", "authors"]
 BATCH_ARTICLES = 256  # articles read, enriched and written at a time
+MIN_ARTICLES_PER_WORKER = 300  # below this, worker processes cost more than they save
 
 
 def _with_enrichment(frame: pl.DataFrame, staged: list[dict[str, Any]]) -> pl.DataFrame:
@@ -147,6 +148,9 @@ def enrich_articles(clean_path: Path, out_path: Path, workers: int = 1, timeout:
     schema = pl.Schema({**pl.read_parquet_schema(clean_path), **{n: pl.List(t) for n, t in LIST_COLUMNS.items()},
                         **SCALAR_COLUMNS})  # fmt: skip
     failed = 0
+    # a worker costs ~4 s to start (imports, dictionaries): as much as enriching ~300 articles in-process
+    if pl.scan_parquet(clean_path).select(pl.len()).collect().item() < MIN_ARTICLES_PER_WORKER * workers:
+        workers = 1
     pool = WorkerPool(timeout, workers, _failed_row, "tradewire.enrich.worker") if workers > 1 else None
     with StageWriter(out_path, schema) as out:
         try:
