@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tradewire.faults import crash_point
 from tradewire.metrics import measured
 from tradewire.settings import Settings
 from tradewire.sources import SourcesConfig, load_sources
@@ -25,6 +26,15 @@ if TYPE_CHECKING:  # the fetch modules load httpx and polars: imported inside th
     from tradewire.validate.run import Contract
 
 log = logging.getLogger(__name__)
+
+
+@contextmanager
+def _writer(settings: Settings) -> Iterator[None]:
+    """The warehouse writer lock (tradewire.load.lock): also held to read the file, which a writer would refuse."""
+    from tradewire.load.lock import writer_lock
+
+    with writer_lock(settings.warehouse_path, settings.writer_lock_timeout):
+        yield
 
 
 def _metrics_dir(arguments: dict[str, Any]) -> Path | None:
@@ -288,10 +298,12 @@ def load_stage(
 
     settings = settings or Settings.from_env()
     config = load_sources(settings.sources_file)
-    ledger = load_run(
-        settings.warehouse_path, config, run_id, Path(fetch_path), Path(checks[-1]["passed_path"]),
-        [Path(c["quarantine_path"]) for c in checks],
-    )  # fmt: skip
+    with _writer(settings):
+        ledger = load_run(
+            settings.warehouse_path, config, run_id, Path(fetch_path), Path(checks[-1]["passed_path"]),
+            [Path(c["quarantine_path"]) for c in checks],
+        )  # fmt: skip
+    crash_point("load.after_commit")
     summary = ledger.as_dict()
     (settings.run_dir(run_id) / "ledger.json").write_text(json.dumps(summary, indent=2))
     return summary
@@ -303,9 +315,10 @@ def validate_warehouse_stage(run_id: str, ledger: dict[str, Any], settings: Sett
     from tradewire.validate.warehouse import validate_warehouse
 
     settings = settings or Settings.from_env()
-    check = validate_warehouse(
-        settings.warehouse_path, run_id, ledger, _checks_dir(settings, run_id), _contract(settings)
-    )
+    with _writer(settings):
+        check = validate_warehouse(
+            settings.warehouse_path, run_id, ledger, _checks_dir(settings, run_id), _contract(settings)
+        )
     return check.as_dict()
 
 
@@ -341,15 +354,18 @@ def record_run_stage(
     from tradewire.load.warehouse import record_run
 
     settings = settings or Settings.from_env()
-    return record_run(settings.warehouse_path, run_id, settings.run_dir(run_id), dag_id, started_at)
+    with _writer(settings):
+        return record_run(settings.warehouse_path, run_id, settings.run_dir(run_id), dag_id, started_at)
 
 
 @measured("publish", _metrics_dir)
 def publish_stage(settings: Settings | None = None, run_id: str | None = None) -> str:
-    from tradewire.serve.snapshot import publish_snapshot
+    from tradewire.serve.snapshot import publish_snapshot, remove_leftovers
 
     settings = settings or Settings.from_env()
-    return str(publish_snapshot(settings.warehouse_path, settings.snapshot_path, settings.snapshot_storage_version))
+    with _writer(settings):
+        remove_leftovers(settings.snapshot_path)  # under the lock, any temporary copy is a crashed publisher's
+        return str(publish_snapshot(settings.warehouse_path, settings.snapshot_path, settings.snapshot_storage_version))
 
 
 def process_fetched(fetched: str, run_id: str, settings: Settings, dag_id: str = "tradewire_cli") -> dict[str, object]:
@@ -396,17 +412,19 @@ def release_quarantined(
     # the items are known to be bad: only batch-level rules may stop a release, not the share held back
     settings = dataclasses.replace(settings or Settings.from_env(), dq_max_failing_share=1.0)
     out = settings.run_dir(run_id) / "fetch.parquet"
-    fetched = str(archived_pages(settings.warehouse_path, settings.archive_dir, out, item_ids=item_ids))
+    with _writer(settings):
+        fetched = str(archived_pages(settings.warehouse_path, settings.archive_dir, out, item_ids=item_ids))
     ledger = process_fetched(fetched, run_id, settings, dag_id="tradewire_quarantine_release")
-    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
-    try:
-        held = con.execute(
-            "SELECT DISTINCT item_id FROM quarantine WHERE released_at IS NULL AND list_contains(?, item_id) "
-            "ORDER BY item_id",
-            [item_ids],
-        ).fetchall()
-    finally:
-        con.close()
+    with _writer(settings):
+        con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+        try:
+            held = con.execute(
+                "SELECT DISTINCT item_id FROM quarantine WHERE released_at IS NULL AND list_contains(?, item_id) "
+                "ORDER BY item_id",
+                [item_ids],
+            ).fetchall()
+        finally:
+            con.close()
     return ledger, [row[0] for row in held]
 
 
@@ -416,11 +434,12 @@ def build_marts_stage(settings: Settings | None = None) -> dict[str, int]:
     from tradewire.serve.marts import build_marts
 
     settings = settings or Settings.from_env()
-    con = connect(settings.warehouse_path)
-    try:
-        return build_marts(con)
-    finally:
-        con.close()
+    with _writer(settings):
+        con = connect(settings.warehouse_path)
+        try:
+            return build_marts(con)
+        finally:
+            con.close()
 
 
 def export_marts_stage(snapshot_path: str | None = None, settings: Settings | None = None) -> str:
@@ -463,14 +482,16 @@ def prune_archive_stage(settings: Settings | None = None) -> dict[str, int]:
     from tradewire.maintenance import prune_archive
 
     settings = settings or Settings.from_env()
-    return prune_archive(settings.warehouse_path, settings.archive_dir, settings.archive_retention_days)
+    with _writer(settings):
+        return prune_archive(settings.warehouse_path, settings.archive_dir, settings.archive_retention_days)
 
 
 def checkpoint_stage(settings: Settings | None = None) -> int:
     from tradewire.maintenance import checkpoint_warehouse
 
     settings = settings or Settings.from_env()
-    return checkpoint_warehouse(settings.warehouse_path)
+    with _writer(settings):
+        return checkpoint_warehouse(settings.warehouse_path)
 
 
 def tidy_serving_stage(settings: Settings | None = None) -> list[str]:

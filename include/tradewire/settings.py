@@ -28,6 +28,7 @@
 | TRADEWIRE_MAINTENANCE_SCHEDULE | 0 3 * * * | cron schedule of tradewire_maintenance ("none" for manual runs only) |
 | TRADEWIRE_STAGING_RETENTION_DAYS | 14 | run staging folders untouched for this long are removed |
 | TRADEWIRE_ARCHIVE_RETENTION_DAYS | 0 | raw bodies last fetched longer ago are removed (0: keep all, for reprocess) |
+| TRADEWIRE_WRITER_LOCK_TIMEOUT | 3600 | seconds a warehouse writer waits for another to finish before it fails |
 """
 
 from __future__ import annotations
@@ -114,6 +115,7 @@ class Settings:
     maintenance_schedule: str | None = "0 3 * * *"
     staging_retention_days: int = 14
     archive_retention_days: int = 0
+    writer_lock_timeout: float = 3600.0
 
     @property
     def warehouse_path(self) -> Path:
@@ -206,4 +208,5 @@ class Settings:
             maintenance_schedule=_schedule(env.get("TRADEWIRE_MAINTENANCE_SCHEDULE", "0 3 * * *")),
             staging_retention_days=max(1, int(_number(env, "TRADEWIRE_STAGING_RETENTION_DAYS", "14", int))),
             archive_retention_days=max(0, int(_number(env, "TRADEWIRE_ARCHIVE_RETENTION_DAYS", "0", int))),
+            writer_lock_timeout=max(0.0, _number(env, "TRADEWIRE_WRITER_LOCK_TIMEOUT", "3600", float)),
         )

@@ -9,8 +9,33 @@ from pathlib import Path
 import polars as pl
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def remove_dead_writers_files(path: Path) -> list[Path]:
+    """Remove the half-written temporary copies of `path` whose writer process is gone (killed mid-write).
+
+    A live writer's copy (another task writing the same output right now) is left alone.
+    """
+    removed = []
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+        pid = leftover.name.removeprefix(f".{path.name}.").removesuffix(".tmp")
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+            removed.append(leftover)
+    return removed
+
+
 def write_stage_output(frame: pl.DataFrame, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_dead_writers_files(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     frame.write_parquet(tmp, row_group_size=1024)  # later stages read it a row group at a time
     tmp.replace(path)
@@ -28,6 +53,7 @@ class StageWriter:
 
         self.path, self.schema, self.rows = path, schema, 0
         path.parent.mkdir(parents=True, exist_ok=True)
+        remove_dead_writers_files(path)
         self._tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         self._arrow_schema = pl.DataFrame(schema=schema).to_arrow().schema
         self._writer = pq.ParquetWriter(self._tmp, self._arrow_schema, compression="zstd")

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import polars as pl
 
 from tradewire.clean.dedup import minhash
+from tradewire.faults import crash_point
 from tradewire.ids import content_fingerprint, item_id_for_url
 from tradewire.staging import StageWriter, iter_parquet
 
@@ -141,6 +142,7 @@ def article_id(item_id: str, url: str | None, canonical: str | None) -> str:
 
 def clean_job(row: dict[str, Any]) -> dict[str, Any]:
     """Clean one fetch-stage row; any exception becomes a failed record instead of escaping."""
+    crash_point("clean.page")
     try:
         return clean_document(
             row["body"] or b"",

@@ -112,8 +112,10 @@ def run_jobs(
 class WorkerPool:
     """Worker processes kept for many batches of jobs, so their start-up (the imports) is paid once per stage.
 
-    A job that overruns `timeout` or crashes its worker gets on_failure's result and a fresh worker
-    takes the next one. The clock for a job starts when a ready worker takes it.
+    A job that overruns `timeout` gets on_failure's result and a fresh worker takes the next one.
+    A job whose worker dies (a crash in C code, or a kill from outside: the OOM killer, an operator)
+    is tried once more in a fresh worker, since the death may have nothing to do with the page; a
+    second death gives on_failure's result. The clock for a job starts when a ready worker takes it.
     """
 
     def __init__(
@@ -123,8 +125,10 @@ class WorkerPool:
         on_failure: Callable[[Job, str], Result],
         worker_module: str = WORKER_MODULE,
         jobs_per_worker: int = 5000,
+        label: str = "extraction",
     ) -> None:
         self.timeout, self.size, self.on_failure, self.module = timeout, max(1, workers), on_failure, worker_module
+        self.label = label  # names the stage in the failure reasons
         self.jobs_per_worker = jobs_per_worker
         self.pool: list[_Worker] = []
         self.selector = selectors.DefaultSelector()
@@ -137,12 +141,11 @@ class WorkerPool:
             worker.stop()
         self.selector.close()
 
-    def _started(self) -> None:
-        """Start the workers on the first batch: a stage with nothing to do starts none."""
-        if self.pool:
-            return
-        self.pool = [_Worker(self.module) for _ in range(self.size)]  # they import in parallel
-        for worker in self.pool:
+    def _started(self, jobs: int) -> None:
+        """Start workers as batches need them: a stage with nothing to do starts none, one page starts one."""
+        fresh = [_Worker(self.module) for _ in range(min(self.size, jobs) - len(self.pool))]  # import in parallel
+        self.pool.extend(fresh)
+        for worker in fresh:
             self._ready(worker)
 
     def _ready(self, worker: _Worker) -> None:
@@ -159,9 +162,10 @@ class WorkerPool:
         """Results of the jobs, in their order."""
         if not jobs:
             return []
-        self._started()
+        self._started(len(jobs))
         results: list[Result | None] = [None] * len(jobs)
         pending = list(range(len(jobs)))[::-1]
+        retried: set[int] = set()
 
         def assign(worker: _Worker) -> None:
             if not pending:
@@ -179,11 +183,15 @@ class WorkerPool:
             try:
                 _write(worker.stdin, jobs[worker.index])
             except (BrokenPipeError, OSError):
-                fail(worker, "extraction worker died before taking the page")
+                fail(worker, f"{self.label} worker died before taking the page", retry=True)
 
-        def fail(worker: _Worker, reason: str) -> None:
+        def fail(worker: _Worker, reason: str, retry: bool = False) -> None:
             assert worker.index is not None
-            results[worker.index] = self.on_failure(jobs[worker.index], reason)
+            if retry and worker.index not in retried:
+                retried.add(worker.index)
+                pending.append(worker.index)  # next in line, for the fresh worker
+            else:
+                results[worker.index] = self.on_failure(jobs[worker.index], reason)
             with contextlib.suppress(KeyError, ValueError):
                 self.selector.unregister(worker.stdout)
             worker.kill()
@@ -204,13 +212,13 @@ class WorkerPool:
                 try:
                     results[worker.index] = _read(worker.stdout)
                 except (EOFError, pickle.UnpicklingError, struct.error):
-                    fail(worker, "extraction worker crashed on this page")
+                    fail(worker, f"{self.label} worker crashed on this page, twice", retry=True)
                     continue
                 worker.done += 1
                 assign(worker)
             now = time.monotonic()
             for worker in [w for w in self.pool if w.index is not None and now >= w.deadline]:
-                fail(worker, f"extraction exceeded {self.timeout:.0f}s; worker stopped")
+                fail(worker, f"{self.label} exceeded {self.timeout:.0f}s; worker stopped")
         return [r if r is not None else self.on_failure(jobs[i], "not processed") for i, r in enumerate(results)]
 
 

@@ -29,6 +29,7 @@ from tradewire.enrich.sentences import split_sentences
 from tradewire.enrich.tone import score_tone
 from tradewire.enrich.topics import find_topics
 from tradewire.enrich.trade import judge_trade
+from tradewire.faults import crash_point
 from tradewire.staging import StageWriter, iter_parquet
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,7 @@ def _day(value: datetime | None) -> date | None:
 
 
 def _enrich_row(row: dict[str, Any]) -> dict[str, Any]:
+    crash_point("enrich.article")
     if row["page_type"] != "article":
         return _staged(None)
     try:
@@ -151,7 +153,11 @@ def enrich_articles(clean_path: Path, out_path: Path, workers: int = 1, timeout:
     # a worker costs ~4 s to start (imports, dictionaries): as much as enriching ~300 articles in-process
     if pl.scan_parquet(clean_path).select(pl.len()).collect().item() < MIN_ARTICLES_PER_WORKER * workers:
         workers = 1
-    pool = WorkerPool(timeout, workers, _failed_row, "tradewire.enrich.worker") if workers > 1 else None
+    pool = (
+        WorkerPool(timeout, workers, _failed_row, "tradewire.enrich.worker", label="enrichment")
+        if workers > 1
+        else None
+    )
     with StageWriter(out_path, schema) as out:
         try:
             for batch in iter_parquet(clean_path, batch_rows=BATCH_ARTICLES):

@@ -19,6 +19,7 @@ import polars as pl
 
 from tradewire.clean.dedup import STORY_JACCARD, band_keys, similarity
 from tradewire.enrich.schema import SCALAR_COLUMNS
+from tradewire.faults import crash_point
 from tradewire.load.dimensions import write_dimensions
 from tradewire.load.schema import migrate
 from tradewire.sources import SourcesConfig
@@ -200,6 +201,7 @@ def load_run(
         ledger = _ledger(con, run_id, fetched, fetch_path.parent / "fetch_summary.json")
         ledger.articles_new = canonical.filter(~pl.col("article_id").is_in(list(existing))).height
         ledger.story_members = canonical.filter(pl.col("story_id") != pl.col("article_id")).height
+        crash_point("load.before_commit")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

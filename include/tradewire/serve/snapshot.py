@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 
+from tradewire.faults import crash_point
+
 
 def publish_snapshot(warehouse: Path, snapshot: Path, storage_version: str = "v1.2.0") -> Path:
     snapshot.parent.mkdir(parents=True, exist_ok=True)
@@ -28,6 +30,7 @@ def publish_snapshot(warehouse: Path, snapshot: Path, storage_version: str = "v1
     finally:
         con.close()
     os.chmod(tmp, 0o644)
+    crash_point("publish.before_rename")
     os.replace(tmp, snapshot)
     return snapshot
 
@@ -36,3 +39,15 @@ def _safe_version(version: str) -> str:
     if not version.replace("v", "", 1).replace(".", "").isdigit():
         raise ValueError(f"not a DuckDB storage version: {version!r}")
     return version
+
+
+def remove_leftovers(snapshot: Path) -> list[Path]:
+    """Delete the temporary copies publishers that crashed left beside the snapshot.
+
+    Only call it while holding the warehouse writer lock: then no live publisher is writing one.
+    """
+    removed = []
+    for leftover in snapshot.parent.glob(f".{snapshot.name}.*.tmp*"):
+        leftover.unlink(missing_ok=True)
+        removed.append(leftover)
+    return removed
