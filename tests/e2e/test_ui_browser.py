@@ -88,8 +88,17 @@ class Stack:
         request.add_header("Content-Type", "application/json")
         if self.token:
             request.add_header("Authorization", f"Bearer {self.token}")
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            return json.loads(response.read())
+        # on 2 busy cores the api-server can stall for seconds while a run starts: reads are retried
+        tries = 3 if method == "GET" else 1
+        for attempt in range(1, tries + 1):
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                    return json.loads(response.read())
+            except (TimeoutError, urllib.error.URLError) as exc:
+                timed_out = isinstance(getattr(exc, "reason", exc), TimeoutError)
+                if attempt == tries or not timed_out:
+                    raise
+        raise AssertionError("unreachable")
 
 
 @dataclass
