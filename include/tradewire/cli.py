@@ -401,6 +401,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_check_sources(args: argparse.Namespace) -> int:
+    from tradewire.fetch.redact import redact_url
     from tradewire.settings import Settings
     from tradewire.sources import SourcesError, load_sources
 
@@ -412,7 +413,7 @@ def cmd_check_sources(args: argparse.Namespace) -> int:
         return 2
     for source in config.sources:
         state = "" if source.enabled else " (disabled)"
-        print(f"{source.name:<28}{source.kind:<9}{source.url or source.path}{state}")
+        print(f"{source.name:<28}{source.kind:<9}{redact_url(source.url) if source.url else source.path}{state}")
     return 0
 
 

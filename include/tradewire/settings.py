@@ -35,10 +35,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from tradewire import __version__
+from tradewire.fetch.redact import redact_url
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 INCLUDE_DIR = PACKAGE_DIR.parent
@@ -78,7 +79,8 @@ def _schedule(value: str) -> str | None:
 def _redis_url(value: str) -> str:
     value = value.strip()
     if value and not value.startswith(("redis://", "rediss://", "unix://")):
-        raise ValueError(f"TRADEWIRE_HOST_LIMITS_URL={value!r} is not a redis://, rediss:// or unix:// URL")
+        shown = redact_url(value)  # the error is printed and logged: its password is not
+        raise ValueError(f"TRADEWIRE_HOST_LIMITS_URL={shown!r} is not a redis://, rediss:// or unix:// URL")
     return value
 
 
@@ -116,6 +118,12 @@ class Settings:
     staging_retention_days: int = 14
     archive_retention_days: int = 0
     writer_lock_timeout: float = 3600.0
+
+    def __repr__(self) -> str:
+        """Every setting, with the credentials a URL setting may hold masked: settings get printed and logged."""
+        shown = {f.name: getattr(self, f.name) for f in fields(self)}
+        shown["host_limits_url"] = redact_url(self.host_limits_url)
+        return f"Settings({', '.join(f'{name}={value!r}' for name, value in shown.items())})"
 
     @property
     def warehouse_path(self) -> Path:

@@ -11,7 +11,20 @@ from typing import Any
 
 import yaml
 
+from tradewire.fetch.redact import redact_url
+
 KINDS = ("rss", "atom", "sitemap", "urls", "local")
+# where a source path may never lead, whatever links or ../ say: the system's configuration, its processes'
+# memory and environment (/proc/self/environ holds the secrets), devices. The sources file is trusted; this is a
+# guard against a slip or a copied file, not a sandbox.
+# (resolved too: on some systems /etc is a link to /private/etc)
+SYSTEM_FOLDERS = tuple(
+    dict.fromkeys(
+        form
+        for p in ("/etc", "/proc", "/sys", "/dev", "/boot", "/run", "/var/run")
+        for form in (Path(p), Path(p).resolve())
+    )
+)
 _TOP_KEYS = {"mirror", "sources", "defaults"}  # defaults: an anchor to merge into sources with `<<: *name`
 _SOURCE_KEYS = {"name", "kind", "url", "path", "language", "country", "tags", "max_items", "enabled"}
 
@@ -116,11 +129,21 @@ def _parse_source(origin: Path, base: Path, node: yaml.Node, seen: set[str]) -> 
     if (url is None) == (rel_path is None):
         raise _fail(origin, node, f"source {name!r}: give exactly one of url or path")
     if url is not None and not (isinstance(url, str) and url.startswith(("http://", "https://"))):
-        raise _fail(origin, _at(fields, "url", node), f"source {name!r}: url must be http:// or https://, not {url!r}")
+        given = redact_url(url) if isinstance(url, str) else url  # an ftp://user:password@ URL is not echoed
+        problem = f"source {name!r}: url must be http:// or https://, not {given!r}"
+        raise _fail(origin, _at(fields, "url", node), problem)
     if rel_path is not None and not (isinstance(rel_path, str) and rel_path.strip()):
         raise _fail(origin, _at(fields, "path", node), f"source {name!r}: path must be a file or folder name")
     if kind == "local" and rel_path is None:
         raise _fail(origin, node, f"source {name!r}: kind local needs a path")
+    path = (base / rel_path).resolve() if rel_path is not None else None
+    if path is not None:
+        system = next((folder for folder in SYSTEM_FOLDERS if path.is_relative_to(folder)), None)
+        if system is not None:
+            raise _fail(
+                origin, _at(fields, "path", node),
+                f"source {name!r}: path {rel_path!r} leads to {path}, inside the system folder {system}: refused",
+            )  # fmt: skip
     max_items = raw.get("max_items", 500)
     if isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 1:
         raise _fail(origin, _at(fields, "max_items", node), f"source {name!r}: max_items must be a positive integer")
@@ -134,7 +157,7 @@ def _parse_source(origin: Path, base: Path, node: yaml.Node, seen: set[str]) -> 
         name=name,
         kind=kind,
         url=url,
-        path=(base / rel_path).resolve() if rel_path is not None else None,
+        path=path,
         language=raw.get("language"),
         country=raw.get("country"),
         tags=tuple(tags),

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import polars as pl
 
+from tradewire.files import FILE_MODE, make_folders
+
 
 def _alive(pid: int) -> bool:
     try:
@@ -34,10 +36,11 @@ def remove_dead_writers_files(path: Path) -> list[Path]:
 
 
 def write_stage_output(frame: pl.DataFrame, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folders(path.parent)
     remove_dead_writers_files(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     frame.write_parquet(tmp, row_group_size=1024)  # later stages read it a row group at a time
+    os.chmod(tmp, FILE_MODE)  # raw bodies: never writable by others, whatever the umask
     tmp.replace(path)
     return path
 
@@ -52,7 +55,7 @@ class StageWriter:
         import pyarrow.parquet as pq
 
         self.path, self.schema, self.rows = path, schema, 0
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(path.parent)
         remove_dead_writers_files(path)
         self._tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         self._arrow_schema = pl.DataFrame(schema=schema).to_arrow().schema
@@ -71,6 +74,7 @@ class StageWriter:
     def __exit__(self, kind: object, error: object, trace: object) -> None:
         self._writer.close()
         if kind is None:
+            os.chmod(self._tmp, FILE_MODE)
             self._tmp.replace(self.path)
         else:
             self._tmp.unlink(missing_ok=True)

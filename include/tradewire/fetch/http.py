@@ -1,8 +1,9 @@
 """Getting bytes for a URL: a guarded HTTP client and an offline mirror, behind one interface.
 
 Nothing fetched is trusted: every redirect hop is resolved and checked against
-private address ranges, bodies are capped after decompression, and every phase
-has a timeout.
+private address ranges, bodies are capped after decompression (decoded here, a
+piece at a time, so a gzip or brotli bomb never expands past the cap), and every
+phase has a timeout.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 import gzip
 import io
 import ipaddress
+import logging
 import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterable, Mapping
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -23,7 +26,20 @@ from urllib.parse import unquote, urljoin, urlsplit
 import httpcore
 import httpx
 
+from tradewire.fetch.redact import RedactingFilter
+
+try:
+    import brotli
+except ImportError:  # pragma: no cover  # a declared dependency; without it br bodies are refused
+    brotli = None
+
+# httpx logs every request URL at INFO, query string and all, and httpcore every response header (Location) at
+# DEBUG: a token in a source URL would reach the task logs. (A logger's filter sees only its own records.)
+for _name in ("httpx", "httpcore.connection", "httpcore.http11", "httpcore.http2", "httpcore.proxy", "httpcore.socks"):
+    logging.getLogger(_name).addFilter(RedactingFilter())
+
 MAX_REDIRECTS = 5
+DECODED_PIECE = 1 << 16  # most bytes a decoder hands out at once: the cap is checked between pieces
 
 
 class FetchError(Exception):
@@ -182,6 +198,37 @@ def _deadline_transport() -> httpx.HTTPTransport:
     return transport
 
 
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_STASHED_LOCATION = "x-tradewire-location"
+
+
+class _LocationStash(httpx.BaseTransport):
+    """Moves a redirect's Location header out of httpx's sight; the fetcher checks and follows every hop itself.
+
+    httpx parses Location to build the next request even when it follows no redirects, and refuses data:,
+    javascript: or http://0177.0.0.1/ there with errors that read as connection failures (which are retried).
+    """
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self._inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self._inner.handle_request(request)
+        if response.status_code in REDIRECT_STATUSES and "location" in response.headers:
+            response.headers[_STASHED_LOCATION] = response.headers.pop("location")
+        return response
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def _next_hop(url: str, location: str) -> str:
+    try:
+        return urljoin(url, location.strip())
+    except ValueError as exc:  # a broken IPv6 literal, say
+        raise FetchError(f"malformed redirect Location {location[:200]!r}: {exc}", "blocked") from exc
+
+
 class HttpFetcher:
     """httpx-based client with size cap, timeouts, manual redirects and an SSRF guard with address pinning."""
 
@@ -200,7 +247,7 @@ class HttpFetcher:
             headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
             follow_redirects=False,
-            transport=transport or _deadline_transport(),
+            transport=_LocationStash(transport or _deadline_transport()),
             trust_env=False,  # a proxy from the environment would bypass the address checks
         )
 
@@ -225,8 +272,9 @@ class HttpFetcher:
                 )
                 resp = self._client.send(request, stream=True)
                 try:
-                    if resp.is_redirect and "location" in resp.headers:
-                        url = urljoin(url, resp.headers["location"])
+                    location = resp.headers.get(_STASHED_LOCATION)
+                    if location is not None:
+                        url = _next_hop(url, location)
                         continue
                     body = self._read_capped(resp, deadline)
                     return Response(
@@ -249,16 +297,129 @@ class HttpFetcher:
         raise FetchError(f"more than {MAX_REDIRECTS} redirects", "redirects")
 
     def _read_capped(self, resp: httpx.Response, deadline: float) -> bytes:
+        """The body, decoded here rather than by httpx: httpx hands a brotli decoder a whole network read at
+        once, and a few hundred bytes of br expand to gigabytes before any cap could look at them."""
+        decode = _body_decoder(resp.headers.get_list("content-encoding", split_commas=True))
         chunks: list[bytes] = []
-        size = 0
-        for chunk in resp.iter_bytes():  # decompressed bytes: the cap defeats gzip bombs
-            size += len(chunk)
-            if size > self.max_bytes:
-                raise FetchError(f"body larger than {self.max_bytes} bytes", "too_large")
+        size = wire = 0
+
+        def keep(pieces: Iterator[bytes]) -> None:
+            nonlocal size
+            for piece in pieces:
+                size += len(piece)
+                if size > self.max_bytes:
+                    raise FetchError(f"body larger than {self.max_bytes} bytes", "too_large")
+                chunks.append(piece)
+
+        for raw in resp.iter_raw():
+            wire += len(raw)  # compressed bytes count too: a br metadata block or a gzip comment decodes to nothing
+            if wire > self.max_bytes:
+                raise FetchError(f"body larger than {self.max_bytes} bytes (as sent)", "too_large")
+            keep(decode(raw))
             if time.monotonic() > deadline:
                 raise FetchError(f"total timeout of {self.timeout}s exceeded", "timeout")
-            chunks.append(chunk)
+        keep(decode(None))
         return b"".join(chunks)
+
+
+class _Zlib:
+    """gzip or deflate, inflated at most DECODED_PIECE bytes at a time."""
+
+    def __init__(self, wbits: int, fallback_wbits: int | None = None) -> None:
+        self._inflate = zlib.decompressobj(wbits)
+        self._fallback = fallback_wbits  # deflate: zlib-wrapped as the RFC says, raw as some servers send
+        self._started = False
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        while True:
+            try:
+                out = self._inflate.decompress(data, DECODED_PIECE)
+            except zlib.error as exc:
+                if self._started or self._fallback is None:
+                    raise FetchError(f"cannot decode the body: {exc}", "bad_encoding") from exc
+                self._inflate, self._fallback = zlib.decompressobj(self._fallback), None
+                continue
+            self._started = True
+            if out:
+                yield out
+            data = self._inflate.unconsumed_tail
+            if not data and len(out) < DECODED_PIECE:
+                return
+
+    def finish(self) -> Iterator[bytes]:
+        yield from self.feed(b"")
+        yield self._inflate.flush()
+
+
+class _Brotli:
+    """br, decompressed at most DECODED_PIECE bytes at a time (brotli>=1.2's output_buffer_limit)."""
+
+    def __init__(self) -> None:
+        if brotli is None or not hasattr(brotli.Decompressor, "can_accept_more_data"):
+            raise FetchError("a br body cannot be decoded safely here (needs brotli>=1.2)", "bad_encoding")
+        self._inflate = brotli.Decompressor()
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        try:
+            out = self._inflate.process(data, output_buffer_limit=DECODED_PIECE)
+            while True:
+                if out:
+                    yield out
+                # a full piece may have more behind it: drain with empty input, as the brotli API asks
+                if len(out) < DECODED_PIECE or self._inflate.is_finished():
+                    return
+                out = self._inflate.process(b"", output_buffer_limit=DECODED_PIECE)
+        except brotli.error as exc:
+            raise FetchError(f"cannot decode the body: {exc}", "bad_encoding") from exc
+
+    def finish(self) -> Iterator[bytes]:
+        yield from ()
+
+
+class _Identity:
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        yield data
+
+    def finish(self) -> Iterator[bytes]:
+        yield from ()
+
+
+_Decoder = _Zlib | _Brotli | _Identity
+
+
+def _decoder(coding: str) -> _Decoder:
+    coding = coding.strip().lower()
+    if coding in ("gzip", "x-gzip"):
+        return _Zlib(16 + zlib.MAX_WBITS)
+    if coding == "deflate":
+        return _Zlib(zlib.MAX_WBITS, fallback_wbits=-zlib.MAX_WBITS)
+    if coding == "br":
+        return _Brotli()
+    return _Identity()  # identity, and codings nobody can decode (as httpx does): the bytes as sent
+
+
+def _body_decoder(codings: list[str]) -> Callable[[bytes | None], Iterator[bytes]]:
+    """A function from raw bytes (None at the end) to decoded pieces, undoing the codings last first.
+
+    The steps are chained generators, so no step holds more than a piece at a time.
+    """
+    chain = [_decoder(c) for c in reversed(codings) if c.strip()]
+
+    def decode(raw: bytes | None) -> Iterator[bytes]:
+        pieces: Iterator[bytes] = iter((raw,) if raw else ())
+        for step in chain:
+            pieces = _through(step, pieces, end=raw is None)
+        return pieces
+
+    return decode
+
+
+def _through(step: _Decoder, pieces: Iterator[bytes], end: bool) -> Iterator[bytes]:
+    for piece in pieces:
+        if piece:
+            yield from step.feed(piece)
+    if end:
+        yield from step.finish()
 
 
 class MirrorFetcher:

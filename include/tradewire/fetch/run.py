@@ -13,13 +13,14 @@ import email.utils
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import polars as pl
 
@@ -28,7 +29,9 @@ from tradewire.fetch.attempts import ATTEMPT_SCHEMA, AttemptLog, Context, Record
 from tradewire.fetch.feeds import Discovered, FeedError, parse_feed, parse_url_list
 from tradewire.fetch.http import Fetcher, FetchError, HttpFetcher, MirrorFetcher, Response, gunzip_capped
 from tradewire.fetch.polite import HostLimiter, RedisHostLimiter, RetryingFetcher, RobotsFetcher
+from tradewire.fetch.redact import redact_optional, redact_text, redact_url
 from tradewire.fetch.state import KnownItem, KnownState
+from tradewire.files import FILE_MODE, make_folders
 from tradewire.ids import item_id_for_file, item_id_for_url, normalize_url, short_hash
 from tradewire.settings import Settings
 from tradewire.sources import Source, SourcesConfig
@@ -99,6 +102,12 @@ class _Item:
     discovered: Discovered | None = None
 
 
+def _write_json(path: Path, data: object) -> None:
+    """A small staging file, never writable by others whatever the umask (staging holds fetched bodies)."""
+    path.write_text(json.dumps(data), encoding="utf-8")
+    os.chmod(path, FILE_MODE)
+
+
 def content_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
@@ -156,7 +165,78 @@ def _row(item: _Item, kind: str, status: str, reason: str | None = None, **extra
         "body": None,
     }
     row.update(extra)
+    # what is written down never carries the credentials a URL may hold (user:password@, ?token=)
+    for key in ("url", "final_url", "discovered_via"):
+        if isinstance(row[key], str):
+            row[key] = redact_url(str(row[key]))
+    if isinstance(row["reason"], str):
+        row["reason"] = redact_text(row["reason"])
     return row
+
+
+def _redacted_attempts(frame: pl.DataFrame) -> pl.DataFrame:
+    """Attempt rows as fetch_log will hold them: URLs and errors without credentials."""
+    return frame.with_columns(
+        pl.col(name).map_elements(redact_optional, return_dtype=pl.String) for name in ("url", "final_url", "error")
+    )
+
+
+def _without_userinfo(url: str) -> str:
+    """The URL to request: user info is never sent (requests go to the checked address), so it is dropped before
+    any layer (robots.txt origins, their cache file names, attempt rows) can copy it."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url  # malformed: the fetcher refuses it with its own reason
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
+def _unfetchable(url: str) -> str | None:
+    """Why a URL a listing names cannot be fetched (javascript:, data:, file:, ftp:, a bare path...), or None."""
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None  # a malformed http(s) URL: the fetcher refuses it with its own reason
+    if scheme in ("http", "https"):
+        return None
+    if not scheme:
+        return "listed URL is not an absolute http(s) URL (a path?): refused, nothing read"
+    return f"listed URL is not http(s): scheme {scheme!r} refused"
+
+
+def _declares_entities(body: bytes) -> bool:
+    """An internal DTD subset with <!ENTITY declarations: what billion-laughs, quadratic-blowup and external-entity
+    documents need, and what no real feed or sitemap has. (The parser expands none of them either.)"""
+    start = body.find(b"<!DOCTYPE")
+    if start < 0:
+        return False
+    subset, close = body.find(b"[", start), body.find(b">", start)
+    return 0 <= subset < (close if close >= 0 else len(body)) and body.find(b"<!ENTITY", subset) >= 0
+
+
+def _parse_listing(source: Source, body: bytes) -> tuple[str, list[Discovered], str]:
+    """The listing's kind, its first max_items entries (parsing stops there) and the reason its row records."""
+    if source.kind == "urls":
+        kind, entries = "urls", parse_url_list(body, limit=source.max_items)
+    elif _declares_entities(body):
+        raise FeedError("the document declares XML entities (<!ENTITY>): refused unread as an entity-expansion attack")
+    else:
+        kind, entries = parse_feed(body, limit=source.max_items)
+    reason = f"{len(entries)} entries"
+    if len(entries) >= source.max_items:
+        reason += f" (max_items {source.max_items} reached: any further entries were not read)"
+    return kind, entries, reason
+
+
+def _refused_entry(
+    source: Source, doc: str, url: str, why: str, doc_rows: list[dict[str, object]], attempts: AttemptLog
+) -> None:
+    """A row and an attempt for an entry that is not fetched, so the run still accounts for it."""
+    bad = _Item(short_hash(f"unusable:{doc} {url}"), source, url, discovered_via=doc)
+    doc_rows.append(_row(bad, "page", "error", why, outcome="blocked"))
+    _account(attempts, bad, "page", "blocked", why)
 
 
 def _discover_remote(
@@ -176,7 +256,7 @@ def _discover_remote(
         resp: Response | None = None
         try:
             with attributed(doc_item.item_id, source.name, "feed"):
-                resp = fetcher.get(doc_url, known.conditional_headers(doc_item.item_id) or None)
+                resp = fetcher.get(_without_userinfo(doc_url), known.conditional_headers(doc_item.item_id) or None)
             if resp.status == 304:
                 previous = known.items.get(doc_item.item_id) or KnownItem("listed")
                 doc_rows.append(
@@ -193,10 +273,7 @@ def _discover_remote(
             body = resp.body
             if body[:2] == b"\x1f\x8b":  # .xml.gz sitemaps come as gzip files, not gzip transfer encoding
                 body = gunzip_capped(body, max_bytes)
-            if source.kind == "urls":
-                entries = parse_url_list(body)
-            else:
-                kind, entries = parse_feed(body)
+            kind, entries, reason = _parse_listing(source, body)
         except (FetchError, FeedError) as exc:
             outcome = exc.outcome if isinstance(exc, FetchError) else "parse_error"
             doc_rows.append(
@@ -212,20 +289,19 @@ def _discover_remote(
             _row(
                 doc_item, "feed", "fetched", http_status=resp.status, content_type=resp.content_type,
                 etag=resp.headers.get("etag"), last_modified=resp.headers.get("last-modified"),
-                content_hash=content_hash(body), reason=f"{len(entries)} entries", body=body,
+                content_hash=content_hash(body), reason=reason, body=body,
                 final_url=resp.url, headers=json.dumps(resp.headers),
             )
         )  # fmt: skip
-        if source.kind != "urls" and kind == "sitemap_index":
+        if kind == "sitemap_index":
             if depth < MAX_SITEMAP_DEPTH:
                 queue.extend((e.url, depth + 1) for e in entries)
             continue
         for entry in entries:
             entry = replace(entry, url=_absolute(doc_url, entry.url))
-            if not entry.url.startswith(("http://", "https://")):
-                bad = _Item(short_hash(f"unusable:{doc_url} {entry.url}"), source, entry.url, discovered_via=doc_url)
-                doc_rows.append(_row(bad, "page", "error", "listed URL is not http(s)", outcome="blocked"))
-                _account(attempts, bad, "page", "blocked", "listed URL is not http(s)")
+            why = _unfetchable(entry.url)
+            if why is not None:
+                _refused_entry(source, doc_url, entry.url, why, doc_rows, attempts)
                 continue
             items.append(_Item(item_id_for_url(entry.url), source, entry.url, discovered_via=doc_url, discovered=entry))
     return items[: source.max_items]
@@ -249,7 +325,7 @@ def _absolute(base: str, url: str) -> str:
         return url
 
 
-def _discover_local(source: Source) -> list[_Item]:
+def _discover_local(source: Source, doc_rows: list[dict[str, object]], attempts: AttemptLog) -> list[_Item]:
     assert source.path is not None
     root = source.path
     files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
@@ -258,8 +334,24 @@ def _discover_local(source: Source) -> list[_Item]:
         if not file.name.lower().endswith(LOCAL_SUFFIXES):
             continue
         rel = file.name if root.is_file() else file.relative_to(root).as_posix()
-        items.append(_Item(item_id_for_file(source.name, rel), source, path=str(file), discovered_via=str(root)))
+        item = _Item(item_id_for_file(source.name, rel), source, path=str(file), discovered_via=str(root))
+        outside = _outside_source(item)
+        if outside is not None:
+            doc_rows.append(_row(item, "page", "error", outside, outcome="blocked"))
+            _account(attempts, item, "page", "blocked", outside)
+            continue
+        items.append(item)
     return items[: source.max_items]
+
+
+def _outside_source(item: _Item) -> str | None:
+    """Why a local file is not read: a link that leads out of the source's folder (to /etc/passwd, say), or None."""
+    assert item.path is not None and item.source.path is not None
+    root = item.source.path.resolve()
+    target = Path(item.path).resolve()
+    if target == root or target.is_relative_to(root):
+        return None
+    return f"{Path(item.path).name} is a link to {target}, outside the source folder {root}: refused, not read"
 
 
 def _discover_file_listing(source: Source, doc_rows: list[dict[str, object]], attempts: AttemptLog) -> list[_Item]:
@@ -267,21 +359,25 @@ def _discover_file_listing(source: Source, doc_rows: list[dict[str, object]], at
     item = _Item(item_id_for_file(source.name, source.path.name), source, path=str(source.path))
     try:
         data = source.path.read_bytes()
-        entries = parse_url_list(data) if source.kind == "urls" else parse_feed(data)[1]
+        _, entries, reason = _parse_listing(source, data)
     except (OSError, FeedError) as exc:
         outcome = "parse_error" if isinstance(exc, FeedError) else "file_error"
         doc_rows.append(_row(item, "feed", "error", f"discovery failed: {exc}", outcome=outcome))
         _account(attempts, item, "feed", outcome, str(exc))
         return []
     attempts.add(None, "ok", context=Context(item.item_id, source.name, "feed"), path=str(source.path), size=len(data))
-    doc_rows.append(
-        _row(item, "feed", "fetched", reason=f"{len(entries)} entries", content_hash=content_hash(data), body=data)
-    )
-    return [
-        _Item(item_id_for_url(e.url), source, e.url, discovered_via=str(source.path), discovered=e)
-        for e in entries
-        if e.url.startswith(("http://", "https://"))
-    ][: source.max_items]
+    doc_rows.append(_row(item, "feed", "fetched", reason=reason, content_hash=content_hash(data), body=data))
+    found = []
+    for entry in entries:
+        # no base URL here: a relative entry (../../etc/passwd) is refused like file:// or javascript:, never read
+        why = _unfetchable(entry.url)
+        if why is not None:
+            _refused_entry(source, str(source.path), entry.url, why, doc_rows, attempts)
+            continue
+        found.append(
+            _Item(item_id_for_url(entry.url), source, entry.url, discovered_via=str(source.path), discovered=entry)
+        )
+    return found[: source.max_items]
 
 
 def _fetch_one(
@@ -306,6 +402,9 @@ def _fetch_one(
 def _read_local(item: _Item, max_bytes: int, known: KnownState) -> dict[str, object] | None:
     assert item.path is not None
     file = Path(item.path)
+    outside = _outside_source(item) if item.source.kind == "local" else None
+    if outside is not None:  # checked again: the file may have been swapped for a link since discovery
+        return _row(item, "page", "error", outside, outcome="blocked")
     try:
         if file.stat().st_size > max_bytes:
             return _row(item, "page", "error", f"file larger than {max_bytes} bytes", outcome="too_large")
@@ -326,7 +425,7 @@ def _read_local(item: _Item, max_bytes: int, known: KnownState) -> dict[str, obj
 def _fetch_url(item: _Item, fetcher: Fetcher) -> dict[str, object]:
     assert item.url is not None
     try:
-        resp = fetcher.get(item.url)
+        resp = fetcher.get(_without_userinfo(item.url))
     except FetchError as exc:
         return _row(item, "page", "error", str(exc), outcome=exc.outcome)
     except ValueError as exc:
@@ -386,7 +485,7 @@ def discover_sources(
     wanted = set(only) if only is not None else None
     for source in [s for s in config.enabled() if wanted is None or s.name in wanted]:
         if source.kind == "local":
-            found.extend(_discover_local(source))
+            found.extend(_discover_local(source, doc_rows, recorder))
         elif source.path is not None:  # a feed or URL list saved on disk
             found.extend(_discover_file_listing(source, doc_rows, recorder))
         else:
@@ -406,7 +505,7 @@ def discover_sources(
     ]
     write_stage_output(pl.DataFrame(planned, schema=PLANNED_SCHEMA, orient="row"), out_dir / DISCOVERED)
     write_stage_output(pl.DataFrame(doc_rows, schema=FETCH_SCHEMA, orient="row"), out_dir / LISTINGS)
-    write_stage_output(recorder.take(), out_dir / ATTEMPTS)
+    write_stage_output(_redacted_attempts(recorder.take()), out_dir / ATTEMPTS)
     log.info("discover: %d pages, %d listing rows -> %s", len(planned), len(doc_rows), out_dir)
     return out_dir
 
@@ -469,7 +568,7 @@ def plan_fetch(
     interleaved = [row for group in _round_robin(list(by_host.values())) for row in group]
     count = max(1, min(max_batches, -(-len(interleaved) // max(1, batch_size))))
     size = -(-len(interleaved) // count) if interleaved else 0
-    out_dir.mkdir(parents=True, exist_ok=True)
+    make_folders(out_dir)
     for stale in out_dir.glob("batch-*.parquet"):
         stale.unlink()
     batches = []
@@ -483,6 +582,8 @@ def plan_fetch(
         {
             **dict.fromkeys(FETCH_SCHEMA),
             **{k: row[k] for k in PLANNED_SCHEMA if k in FETCH_SCHEMA},
+            "url": redact_url(row["url"]) if row["url"] else None,
+            "discovered_via": redact_url(row["discovered_via"]) if row["discovered_via"] else None,
             "item_kind": "page",
             "source_kind": None,
             "status": "known_url",
@@ -502,7 +603,7 @@ def plan_fetch(
         "pages_before_since": before_since,
         "pages_known_url": len(known_urls),
     }
-    (out_dir / PLAN).write_text(json.dumps(plan), encoding="utf-8")
+    _write_json(out_dir / PLAN, plan)
     log.info("plan: %s", plan)
     return batches
 
@@ -564,8 +665,8 @@ def fetch_batch(
             unchanged += results.count(None)
             written += len(rows)
     # local files read again unchanged give no row; the run ledger counts them as skipped
-    (out_dir / BATCH_SUMMARY).write_text(json.dumps({"planned": len(items), "unchanged": unchanged}))
-    write_stage_output(recorder.take(), out_dir / ATTEMPTS)
+    _write_json(out_dir / BATCH_SUMMARY, {"planned": len(items), "unchanged": unchanged})
+    write_stage_output(_redacted_attempts(recorder.take()), out_dir / ATTEMPTS)
     log.info("fetch batch %s: %d items, %d rows -> %s", batch_path.name, len(items), written, out_dir)
     return out_dir
 
@@ -664,7 +765,7 @@ def combine_fetched(discovery_dirs: Sequence[Path], plan_dir: Path, batch_dirs: 
         "outcomes": outcomes,
         "attempts": attempts.height,
     }
-    (out_path.parent / "fetch_summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    _write_json(out_path.parent / "fetch_summary.json", summary)
     log.info("fetch: %s; %d rows -> %s", summary, frame.height, out_path)
     return out_path
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,8 @@ import polars as pl
 from tradewire.clean.dedup import STORY_JACCARD, band_keys, similarity
 from tradewire.enrich.schema import SCALAR_COLUMNS
 from tradewire.faults import crash_point
+from tradewire.fetch.redact import redact_url
+from tradewire.files import FILE_MODE, make_folders
 from tradewire.load.dimensions import write_dimensions
 from tradewire.load.schema import migrate
 from tradewire.sources import SourcesConfig
@@ -76,16 +79,26 @@ class Ledger:
 
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folders(path.parent)
     con = duckdb.connect(str(path), read_only=read_only)
     if not read_only:
+        os.chmod(path, FILE_MODE)  # DuckDB makes the file with the umask's mode
         migrate(con)
     return con
 
 
 def _upsert_sources(con: duckdb.DuckDBPyConnection, config: SourcesConfig) -> None:
     rows = [
-        (s.name, s.name, s.kind, s.url, str(s.path) if s.path else None, s.language, s.country, list(s.tags))
+        (
+            s.name,
+            s.name,
+            s.kind,
+            redact_url(s.url) if s.url else None,
+            str(s.path) if s.path else None,
+            s.language,
+            s.country,
+            list(s.tags),
+        )
         for s in config.sources
     ]
     if rows:

@@ -4,6 +4,9 @@ Each export writes every mart into a new folder `exports/v-<time>/` with a manif
 swaps the `exports/current` symlink to it with an atomic rename. A reader that opens files
 under `current/` sees one complete version; one that already holds files keeps them (their
 inodes live on). The newest few versions are kept, older ones removed.
+
+Files are 0644 and folders 0755 whatever the umask; a version is written in a folder
+only the pipeline's user can enter, and opened to readers when it is complete.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from pathlib import Path
 
 import duckdb
 
+from tradewire.files import FILE_MODE, FOLDER_MODE, make_folders
+
 CURRENT = "current"
 KEEP_VERSIONS = 3
 
@@ -23,11 +28,11 @@ KEEP_VERSIONS = 3
 def export_marts(snapshot: Path, exports_dir: Path, now: datetime | None = None) -> Path:
     """Write every mart_* table of the snapshot as Parquet; returns the new version's folder."""
     now = now or datetime.now(UTC)
-    exports_dir.mkdir(parents=True, exist_ok=True)
+    make_folders(exports_dir)
     version = exports_dir / f"v-{now:%Y%m%dT%H%M%S%fZ}"
     staging = exports_dir / f".{version.name}.{os.getpid()}.tmp"
     shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+    staging.mkdir(mode=0o700)  # nobody else can put a file in it or hold one open while it is written
     con = duckdb.connect(str(snapshot), read_only=True)
     try:
         marts = [
@@ -50,8 +55,8 @@ def export_marts(snapshot: Path, exports_dir: Path, now: datetime | None = None)
     manifest = {"generated_at": now.isoformat(), "snapshot": str(snapshot), "rows": counts}
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     for path in staging.iterdir():
-        path.chmod(0o644)
-    staging.chmod(0o755)
+        path.chmod(FILE_MODE)
+    staging.chmod(FOLDER_MODE)
     staging.rename(version)
     _point_current_at(exports_dir, version)
     _prune(exports_dir, keep=KEEP_VERSIONS)

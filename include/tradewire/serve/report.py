@@ -21,6 +21,7 @@ from typing import Any
 
 import duckdb
 
+from tradewire.files import FILE_MODE, make_folders
 from tradewire.serve.charts import PALETTE, Bar, Place, Series, bar_chart, esc, line_chart, place_map
 
 log = logging.getLogger(__name__)
@@ -841,11 +842,11 @@ def render_report(snapshot: Path, out_path: Path, now: datetime | None = None) -
         page = build_html(Marts(con), moment, snapshot.name)
     finally:
         con.close()
-    out_path.parent.mkdir(parents=True, exist_ok=True)
+    make_folders(out_path.parent)  # 0755 whatever the umask
     tmp = out_path.with_name(f".{out_path.name}.{os.getpid()}.tmp")
     try:
         tmp.write_text(page, encoding="utf-8")
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, out_path)  # a reader sees the old report or the new one, never half of one
     finally:
         tmp.unlink(missing_ok=True)
