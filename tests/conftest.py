@@ -62,3 +62,43 @@ def tradewire_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TRADEWIRE_HOME", str(home))
     monkeypatch.delenv("TRADEWIRE_SOURCES", raising=False)
     return home
+
+
+# The longest files first: `pytest -n 2 --dist loadfile` (make unit) then never ends with one of them running alone.
+SLOW_FIRST = (
+    "tests/e2e/test_scheduler_run.py",
+    "tests/e2e/test_ui_browser.py",
+    "tests/e2e/test_ingest_dag.py",
+    "tests/e2e/test_ingest_params.py",
+    "tests/e2e/test_bad_input.py",
+    "tests/e2e/test_crash_safety.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: place for place, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+
+
+# The fuzz tests count their inputs (tests/fuzz/tally.py). Under xdist each worker counts its own: the workers
+# hand their counts to the controller, which prints the total.
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    from tests.fuzz import tally
+
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["fuzz_tried"] = dict(tally.tried)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    from tests.fuzz import tally
+
+    tally.tried.update(getattr(node, "workeroutput", {}).get("fuzz_tried", {}))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    from tests.fuzz import tally
+
+    if sum(tally.tried.values()):
+        terminalreporter.write_sep("-", tally.summary())

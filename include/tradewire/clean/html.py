@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,6 +23,11 @@ _PAYWALL = re.compile(
     re.I,
 )
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")  # lxml refuses str input that declares an encoding
+# Characters XML forbids. lxml's HTML parser keeps them in the tree (written raw or as references such as
+# "&#x1f;"), but trafilatura later writes text back into elements, and lxml then raises "All strings must be
+# XML compatible", failing the whole page. Those Python counts as whitespace become a space; the rest go.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_SAFE = {c: " " if chr(c).isspace() else None for c in (*range(0x20), 0xFFFE, 0xFFFF) if c not in (9, 10, 13)}
 _NO_SPACES = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Thai, kana, CJK
 _UNSPACED_CHAR = re.compile(f"[{_NO_SPACES}]")
 _SPACED_WORD = re.compile(f"[^\\W{_NO_SPACES}]+")
@@ -57,13 +63,16 @@ _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", 
 
 
 def _declared_encodings(data: bytes, content_type: str | None) -> list[str]:
-    found: list[str] = []
+    # A byte order mark outranks the header, as in browsers (WHATWG "decode"): a UTF-8 BOM page served as
+    # utf-16 would otherwise decode, without error, into CJK noise and lose the article.
+    found: list[str] = [name for bom, name in _BOMS if data.startswith(bom)]
     if content_type and "charset=" in content_type.lower():
         found.append(content_type.lower().split("charset=", 1)[1].split(";")[0].strip(" \"'"))
-    found += [name for bom, name in _BOMS if data.startswith(bom)]
     match = _META_CHARSET.search(data[:4096]) or _XML_ENCODING.search(data[:200])
     if match:
-        found.append(match.group(1).decode("ascii", "ignore").lower())
+        declared = match.group(1).decode("ascii", "ignore").lower()
+        # markup we could read as ASCII is not UTF-16 whatever it says: browsers read such a label as UTF-8
+        found.append("utf-8" if declared.startswith("utf-16") else declared)
     return [_ENCODING_ALIASES.get(name, name) for name in found]
 
 
@@ -174,6 +183,7 @@ def extract_html(html: str, url: str | None = None, now: datetime | None = None)
         tree = lxml_html.fromstring(_XML_DECLARATION.sub("", html, count=1))
     except (etree.ParserError, ValueError):
         return HtmlArticle(page_type="empty", reason="no parseable HTML")
+    _drop_xml_forbidden(tree)
     meta = read_meta(tree)
     text = extract_text(tree, url)
     site_name = meta.site_name or traf_meta.extract_sitename(tree)
@@ -203,6 +213,23 @@ def extract_html(html: str, url: str | None = None, now: datetime | None = None)
     )
     article.page_type, article.reason = classify_page(meta, article, tree, url)
     return article
+
+
+def _drop_xml_forbidden(tree: lxml_html.HtmlElement) -> None:
+    """Rewrite, in place, every text, tail and attribute that holds a character XML forbids."""
+    for element in tree.iter():
+        for part in ("text", "tail"):
+            value = getattr(element, part)
+            if value and _XML_FORBIDDEN.search(value):
+                setattr(element, part, value.translate(_XML_SAFE))
+        if not isinstance(element.tag, str):  # comments and processing instructions have no attributes
+            continue
+        attributes = element.attrib.items()
+        if any(_XML_FORBIDDEN.search(name + value) for name, value in attributes):
+            element.attrib.clear()  # lxml refuses even to delete an attribute by such a name: set them again
+            for name, value in attributes:
+                with contextlib.suppress(ValueError):  # a name lxml refuses to set ("a\x01b") carries nothing
+                    element.set(name, value.translate(_XML_SAFE))
 
 
 def _drop_repeated_title(text: str, title: str | None) -> str:

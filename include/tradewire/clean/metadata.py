@@ -43,8 +43,8 @@ def _ld_objects(tree: lxml_html.HtmlElement) -> list[dict[str, object]]:
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
             data = json.loads(script.text or "")
-        except (json.JSONDecodeError, TypeError):
-            continue
+        except (json.JSONDecodeError, TypeError, RecursionError):
+            continue  # RecursionError: arrays nested deeper than the decoder's stack; not metadata anyone reads
         stack = [data]
         while stack:
             obj = stack.pop()

@@ -7,7 +7,9 @@ import unicodedata
 
 # UTF-8 read as Windows-1252 or Latin-1 leaves these pairs ("â€™" for "’", "Ã©" for "é", "Â " for a no-break space)
 _MOJIBAKE = re.compile("[ÃÂ][\u0080-\u00bf]|â€|Ã[\u0080-\u00ff]|Â\u00a0")
-_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")  # zero-width space, word joiner, BOM, soft hyphen
+# zero-width space, word joiner, BOM, soft hyphen; and the control characters (not tab, newlines, form feed) that a
+# text dump may carry and that XML, Parquet readers and terminals choke on
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def repair_mojibake(text: str) -> str:

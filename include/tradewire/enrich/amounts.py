@@ -437,10 +437,14 @@ def _amount_matches(text: str) -> list[re.Match[str]]:
             number = _NUMBER.search(text, pos)
 
 
+_YUAN = re.compile(r"\b(?:yuan|renminbi|RMB)\b")
+
+
 def find_amounts(text: str, sentences: list[Sentence] | None = None) -> list[Amount]:
     """Money, percentages, percentage points and unit quantities in `text`, in order, with their sentence."""
     found: list[Amount] = []
     starts: list[int] | None = None
+    says_yuan: dict[int, bool] = {}  # per sentence: searched once, not once per "¥" in it (quadratic in long ones)
     for match in _amount_matches(text):
         if starts is None:
             sentences = sentences if sentences is not None else split_sentences(text)
@@ -452,7 +456,9 @@ def find_amounts(text: str, sentences: list[Sentence] | None = None) -> list[Amo
             kind = "money"
             value = _value(match["n1"], match["s1"] or match["s1b"])
             currency = _SYMBOLS.get(match["sym"].lower(), "USD")
-            if currency == "JPY" and re.search(r"\b(?:yuan|renminbi|RMB)\b", sentence.text):
+            if currency == "JPY" and index not in says_yuan:
+                says_yuan[index] = _YUAN.search(sentence.text) is not None
+            if currency == "JPY" and says_yuan[index]:
                 currency = "CNY"  # "¥" is also the yuan sign
         else:
             value = _value(match["n2"], match["s2"])

@@ -281,8 +281,11 @@ def _is_person(full: str, start: int, end: int, in_title: bool) -> bool:
     return not in_title and after is not None and after.group(1)[0].isupper()
 
 
-_CAPITALS_HINT = re.compile(r"[A-Z][A-Z]+[ \t]+[A-Z][A-Z]")  # cheap test before the costlier pass
-_CAPITALS_RUN = re.compile(r"[A-Z][A-Z.'’-]+(?:[ \t]+[A-Z][A-Z.'’-]+)+(?![a-z])")
+# Both start only at the first capital of a run, and the first word is at most 41 characters: without that,
+# a long run of capitals ("AAAA...", "A.A.A...") is rescanned from each of its letters, quadratic time
+# (20,000 letters took 7 s per pattern). No match changes on the 21,578 Reuters stories, tables and all.
+_CAPITALS_HINT = re.compile(r"(?<![A-Z])[A-Z][A-Z]+[ \t]+[A-Z][A-Z]")  # cheap test before the costlier pass
+_CAPITALS_RUN = re.compile(r"(?<![A-Z])[A-Z][A-Z.'’-]{1,40}(?:[ \t]+[A-Z][A-Z.'’-]+)+(?![a-z])")
 
 
 def _readable_runs(text: str) -> str:

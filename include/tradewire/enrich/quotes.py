@@ -451,13 +451,21 @@ def _attribution_after(masked: str, span: _Span, quote_text: str, tongue: _Tongu
 
 
 _LOOK_BACK = 600  # characters before a quote searched for its attribution within the sentence
+_CLAUSE_WINDOW = 160  # characters before a speech verb searched first for the boundary that opens its subject
 
 
 def _clause_before(masked: str, floor: int, end: int, tongue: _Tongue = _ENGLISH) -> tuple[int, str] | None:
     """The clause that ends at `end` (from the last boundary after `floor`), if it is a short speaker-like phrase."""
     start = floor
-    for boundary in _BOUNDARY.finditer(masked, floor, end):
+    # Only the last boundary counts, and a clause over 80 characters is refused: look in the last stretch first,
+    # and from `floor` only when it holds none. The same boundary either way (matches are local, and one that
+    # straddles the stretch's edge differs only by whitespace, which is stripped below). A sentence dense with
+    # quotes and verbs otherwise rescanned the whole 600-character look-back once per verb.
+    for boundary in _BOUNDARY.finditer(masked, max(floor, end - _CLAUSE_WINDOW), end):
         start = boundary.end()
+    if start == floor:
+        for boundary in _BOUNDARY.finditer(masked, floor, end):
+            start = boundary.end()
     phrase = masked[start:end]
     stripped = phrase.lstrip()
     start += len(phrase) - len(stripped)

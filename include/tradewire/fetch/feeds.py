@@ -225,9 +225,11 @@ def _rss_item(item: etree._Element) -> Discovered:
 def _atom_entry(entry: etree._Element) -> Discovered | None:
     href = None
     for child in entry:
-        if _local(child) == "link" and _attr(child, "rel", "alternate") == "alternate" and _attr(child, "href"):
-            href = _attr(child, "href")
+        # stripped like RSS links and sitemap locs: " https://..." was listed as is (and then not fetched), " " too
+        href = (_attr(child, "href") or "").strip() if _local(child) == "link" else None
+        if href and _attr(child, "rel", "alternate") == "alternate":
             break
+        href = None
     if not href:
         return None
     return Discovered(
