@@ -62,6 +62,9 @@ ALLOWED = {
     ("tests/deploy/test_superset.py", "a-long-random-test-secret"): "a throwaway key the Superset bootstrap test "
     "hands to a subprocess it starts itself",
     ("tests/deploy/test_superset.py", "local-only"): "the same test's throwaway admin password",
+    ("tests/test_secrets_and_permissions.py", "airflow"): "this file's check that a literal compose password is found",
+    ("tests/test_secrets_and_permissions.py", "p"): "this file's redaction example, a one-letter dummy",
+    ("tests/test_secrets_and_permissions.py", "pw"): "this file's redaction example, a two-letter dummy",
     ("docker-compose.yaml", "-airflow"): "${AIRFLOW_DB_PASSWORD:-airflow}: the local-only default of the metadata "
     "database's password, documented in the file's header; .env sets the real one",
 }
