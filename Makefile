@@ -70,8 +70,10 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy include/tradewire
 
+# the suite's files shared out over both cores (its Airflow runs wait on I/O and subprocesses half the time)
+TEST_WORKERS ?= 2
 unit: venv
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 test: lint typecheck unit
 
