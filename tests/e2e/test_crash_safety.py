@@ -27,16 +27,18 @@ import duckdb
 import polars as pl
 import pytest
 
+from tests.conftest import REPO
 from tests.load.test_warehouse import KEYS
 from tradewire import pipeline
 from tradewire.enrich import run as enrich_run
 from tradewire.faults import CRASH_AT_ENV, CRASH_MARK_ENV
 from tradewire.load.warehouse import connect, table_counts
-from tradewire.settings import Settings
+from tradewire.settings import POOLS_FILE, Settings
 
 pytestmark = pytest.mark.e2e
 
 HERE = Path(__file__).parent
+AIRFLOW = str(Path(sys.executable).with_name("airflow"))
 RUN_ID = "crash-run"
 # timestamps that are content; every other one is the moment a row was written, different in any two runs
 CONTENT_MOMENTS = ("published_at", "modified_at")
@@ -219,3 +221,44 @@ def test_a_worker_killed_part_way_loses_no_page(
     assert (tmp_path / "crashed-once").exists(), "no worker was killed"
     # the same rows as the run without a crash: no page lost, none marked failed by the kill
     assert pl.read_parquet(out).sort("item_id").equals(expected.sort("item_id"))
+
+
+def test_a_real_dag_run_killed_in_its_load_is_made_good_by_the_next_run(
+    reference: dict[str, Any], tmp_path: Path
+) -> None:
+    """`airflow dags test` runs tasks in its own process: the crash point kills the whole run mid-load, as a lost
+    worker machine would. Nothing was published, so the next scheduled run fetches and loads everything again."""
+    env = {
+        **os.environ,
+        "AIRFLOW_HOME": str(tmp_path / "airflow"),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO / "plugins"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "TRADEWIRE_HOME": str(tmp_path / "data"),
+        "TRADEWIRE_HOST_DELAY": "0",
+    }
+    env.pop("TRADEWIRE_SOURCES", None)
+    for args in (["db", "migrate"], ["pools", "import", str(POOLS_FILE)]):
+        subprocess.run([AIRFLOW, *args], env=env, cwd=REPO, capture_output=True, check=True, timeout=300)
+    test = [AIRFLOW, "dags", "test", "tradewire_ingest"]
+    crashed = subprocess.run(test, env={**env, CRASH_AT_ENV: "load.before_commit"}, cwd=REPO, capture_output=True,
+                             text=True, timeout=600)  # fmt: skip
+    assert crashed.returncode == -signal.SIGKILL, crashed.stdout[-3000:]
+    warehouse = tmp_path / "data" / "warehouse.duckdb"
+    assert table_counts(warehouse)["articles"] == 0
+    assert not (tmp_path / "data" / "serving" / "tradewire.duckdb").exists()
+    again = subprocess.run(test, env=env, cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stdout[-3000:]
+    got = _contents(warehouse)
+    # the same articles and enrichment as the run that never crashed; per-run tables hold both runs' rows
+    for table in ("articles", "article_countries", "article_topics", "article_people", "dyads", "events", "quotes"):
+        assert got[table] == reference[table], f"{table} differs from the run that never crashed"
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        ledgers = con.execute("SELECT status, balanced FROM run_ledger ORDER BY started_at").fetchall()
+        for table, key in KEYS.items():
+            query = f"SELECT count(*) FROM (SELECT {', '.join(key)} FROM {table} GROUP BY ALL HAVING count(*) > 1)"  # noqa: S608
+            assert con.execute(query).fetchall() == [(0,)], f"duplicate keys in {table}"
+    finally:
+        con.close()
+    assert ledgers == [("loaded", True)]  # the killed run never got to record itself; the next one balanced
