@@ -421,7 +421,7 @@ def _fetch_into_staging(home: Path) -> Settings:
 
 
 def _world_writable(settings: Settings) -> list[str]:
-    paths = [settings.warehouse_path, settings.staging_dir, settings.archive_dir]
+    paths = [settings.warehouse_path, settings.staging_dir, settings.archive_dir, settings.host_lock_dir.parent]
     found: dict[str, int] = {}
     for root in paths:
         if root.is_dir():

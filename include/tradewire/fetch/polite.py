@@ -22,6 +22,7 @@ from urllib.robotparser import RobotFileParser
 
 from tradewire.fetch.attempts import attributed, current_context
 from tradewire.fetch.http import Fetcher, FetchError, Response
+from tradewire.files import FILE_MODE, make_folders
 from tradewire.ids import item_id_for_url
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -197,6 +198,11 @@ def _rules_from(verdict: str, body: str) -> RobotFileParser | bool:
     return rules
 
 
+def _lock_file(path: Path) -> IO[str]:
+    """A lock or pacing file opened for reading and appending, created 0644 whatever the umask."""
+    return os.fdopen(os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, FILE_MODE), "a+")
+
+
 def _host_key(host: str) -> str:
     return "".join(c if c.isalnum() or c in ".-" else "_" for c in host.lower()) or "_"
 
@@ -221,12 +227,12 @@ class HostLimiter:
         self.min_delay = min_delay
         self.per_host = max(1, per_host)
         self.sleep = sleep
-        lock_dir.mkdir(parents=True, exist_ok=True)
+        make_folders(lock_dir)  # 0755 whatever the umask: no other user may tamper with the pacing
 
     def _take_slot(self, key: str) -> IO[str]:
         while True:
             for index in range(self.per_host):
-                handle = open(self.lock_dir / f"{key}.slot{index}", "a+")  # noqa: SIM115  # held until release
+                handle = _lock_file(self.lock_dir / f"{key}.slot{index}")  # held until release
                 try:
                     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
@@ -236,7 +242,7 @@ class HostLimiter:
             time.sleep(0.02)
 
     def _pace(self, key: str) -> None:
-        with open(self.lock_dir / f"{key}.last", "a+") as handle:
+        with _lock_file(self.lock_dir / f"{key}.last") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)  # one pacing decision at a time per host; released on close
             handle.seek(0)
             text = handle.read().strip()
