@@ -6,11 +6,15 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import duckdb
+
     from tradewire.settings import Settings
 
 SUPPORTED = (".html", ".htm", ".html.gz", ".htm.gz", ".txt")
@@ -204,30 +208,57 @@ def print_ledger(ledger: dict[str, Any], dq_failed: int, dq_total: int, held: in
         print(f"  {ledger['message']}")
 
 
-def cmd_summary(args: argparse.Namespace) -> int:
+WAREHOUSE_BUSY_WAIT = 30.0  # seconds a command waits for a pipeline task writing the warehouse
+
+
+class WarehouseBusy(Exception):
+    """A pipeline task kept writing the warehouse past WAREHOUSE_BUSY_WAIT."""
+
+
+@contextmanager
+def _reading_warehouse(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse opened read-only under its writer lock: DuckDB refuses a reader while a task writes."""
     import duckdb
 
+    from tradewire.load.lock import WriterLockTimeout, writer_lock
+
+    try:
+        with writer_lock(settings.warehouse_path, timeout=WAREHOUSE_BUSY_WAIT):
+            con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+            try:
+                yield con
+            finally:
+                con.close()
+    except WriterLockTimeout as exc:
+        raise WarehouseBusy(
+            f"a pipeline task has been writing the warehouse for over {WAREHOUSE_BUSY_WAIT:.0f}s; try again when it "
+            f"ends, or query the published snapshot {settings.snapshot_path}"
+        ) from exc
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
     from tradewire.load.warehouse import table_counts
 
     settings = _settings_with_warehouse()
     if settings is None:
         return 1
-    print("Tradewire run summary")
-    print("=" * 60)
-    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
-    try:
+    with _reading_warehouse(settings) as con:
+        counts = table_counts(settings.warehouse_path)
         ledger = _latest_ledger(con)
+        dq_total = dq_failed = held = 0
         if ledger:
             dq_total, dq_failed = con.execute(
                 "SELECT count(*), count(*) FILTER (WHERE NOT success) FROM dq_results WHERE run_id = ?",
                 [ledger["run_id"]],
             ).fetchall()[0]
-            held = con.execute("SELECT count(DISTINCT item_id) FROM quarantine WHERE released_at IS NULL").fetchall()
-            print_ledger(ledger, dq_failed, dq_total, held[0][0])
-        else:
-            print("no run recorded yet")
-    finally:
-        con.close()
+            query = "SELECT count(DISTINCT item_id) FROM quarantine WHERE released_at IS NULL"
+            held = con.execute(query).fetchall()[0][0]
+    print("Tradewire run summary")
+    print("=" * 60)
+    if ledger:
+        print_ledger(ledger, dq_failed, dq_total, held)
+    else:
+        print("no run recorded yet")
     print(f"\n{'warehouse':<28}{settings.warehouse_path}")
     print(f"{'snapshot (read-only)':<28}{settings.snapshot_path}")
     docs = settings.data_docs_dir / "index.html"
@@ -237,7 +268,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     exports = settings.exports_dir / "current"
     print(f"{'Parquet exports of marts':<28}{exports if exports.exists() else '(none yet)'}")
     print("\nRows per table:")
-    for table, count in table_counts(settings.warehouse_path).items():
+    for table, count in counts.items():
         print(f"  {table:<24}{count}")
     print(
         f"\nTry these with `duckdb -readonly {settings.snapshot_path}` or Python's duckdb.connect(..., read_only=True):"
@@ -248,7 +279,6 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_quarantine_list(args: argparse.Namespace) -> int:
-    import duckdb
 
     settings = _settings_with_warehouse()
     if settings is None:
@@ -269,11 +299,8 @@ def cmd_quarantine_list(args: argparse.Namespace) -> int:
         WHERE {" AND ".join(filters)}
         ORDER BY q.quarantined_at DESC, q.item_id LIMIT ?
     """  # noqa: S608  # fixed fragments; values are parameters
-    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
-    try:
+    with _reading_warehouse(settings) as con:
         rows = con.execute(query, [*params, args.limit]).fetchall()
-    finally:
-        con.close()
     if args.json:
         for item_id, stage, run_id, address, reason, at, released, record in rows:
             print(json.dumps({
@@ -305,12 +332,7 @@ def cmd_quarantine_release(args: argparse.Namespace) -> int:
     if not args.items and not args.all:
         print("name the items to release, or pass --all", file=sys.stderr)
         return 2
-    try:
-        con = duckdb.connect(str(settings.warehouse_path), read_only=True)
-    except duckdb.IOException as exc:
-        print(f"the warehouse is busy (a pipeline task is writing it); try again shortly: {exc}", file=sys.stderr)
-        return 1
-    try:
+    with _reading_warehouse(settings) as con:
         held = {
             row[0]
             for row in con.execute(
@@ -318,8 +340,6 @@ def cmd_quarantine_release(args: argparse.Namespace) -> int:
                 [args.stage is None, args.stage],
             ).fetchall()
         }
-    finally:
-        con.close()
     wanted = sorted(held) if args.all else sorted(set(args.items))
     unknown = [item for item in wanted if item not in held]
     if unknown:
@@ -476,6 +496,9 @@ def main(argv: list[str] | None = None) -> int:
     except (SettingsError, SourcesError) as exc:  # configuration mistakes get a line, not a traceback
         print(f"tradewire: {exc}", file=sys.stderr)
         return 2
+    except WarehouseBusy as exc:
+        print(f"tradewire: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -54,3 +54,28 @@ def test_summary_into_a_closed_pipe_ends_quietly(tmp_path: Path, monkeypatch: py
     monkeypatch.setenv("TRADEWIRE_HOME", str(tmp_path))
     monkeypatch.setattr(sys, "stdout", _ClosedPipe(tmp_path / "stdout"))
     assert main(["summary"]) == 0
+
+
+def test_commands_wait_for_a_writing_task_then_say_so_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """DuckDB refuses a reader while a task writes: the CLI queues on the writer lock, and gives up with a line."""
+    from tradewire import cli
+    from tradewire.load.warehouse import connect
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    connect(warehouse).close()
+    monkeypatch.setenv("TRADEWIRE_HOME", str(tmp_path))
+    monkeypatch.setattr(cli, "WAREHOUSE_BUSY_WAIT", 0.5)
+    hold = "import sys, time; from pathlib import Path; from tradewire.load.lock import writer_lock\n"
+    hold += "with writer_lock(Path(sys.argv[1])):\n    print('holding', flush=True); time.sleep(600)"
+    writer = subprocess.Popen([sys.executable, "-c", hold, str(warehouse)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "holding"
+        for command in (["summary"], ["quarantine", "list"], ["quarantine", "release", "--all"]):
+            assert cli.main(command) == 1, command
+            assert "writing the warehouse" in capsys.readouterr().err
+    finally:
+        writer.kill()
+        writer.wait()
+    assert cli.main(["summary"]) == 0  # the writer gone, the summary comes
