@@ -10,7 +10,6 @@ that is mostly bad must fail, naming the rule, without publishing the snapshot.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,9 +19,9 @@ import pytest
 import yaml
 
 from tests.conftest import REPO
+from tests.e2e.airflow_env import airflow_env
 from tests.fetch.loopback import Loopback, page, send
 from tradewire.ids import item_id_for_url
-from tradewire.settings import POOLS_FILE
 
 AIRFLOW = str(Path(sys.executable).with_name("airflow"))
 TRADEWIRE = str(Path(sys.executable).with_name("tradewire"))
@@ -125,22 +124,14 @@ def _server() -> Loopback:
 
 
 def _env(root: Path, sources: Path) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "AIRFLOW_HOME": str(root / "airflow"),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
-        "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO / "plugins"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "TRADEWIRE_HOME": str(root / "data"),
-        "TRADEWIRE_SOURCES": str(sources),
-        "TRADEWIRE_ALLOW_PRIVATE_HOSTS": "127.0.0.1",
-        "TRADEWIRE_HTTP_ATTEMPTS": "1",
-        "TRADEWIRE_HOST_DELAY": "0",
-        "NO_PROXY": "127.0.0.1,localhost",
-    }
-    for step in (["db", "migrate"], ["pools", "import", str(POOLS_FILE)]):
-        subprocess.run([AIRFLOW, *step], env=env, capture_output=True, check=True, cwd=REPO, timeout=300)
-    return env
+    return airflow_env(
+        root,
+        TRADEWIRE_SOURCES=str(sources),
+        TRADEWIRE_ALLOW_PRIVATE_HOSTS="127.0.0.1",
+        TRADEWIRE_HTTP_ATTEMPTS="1",
+        TRADEWIRE_HOST_DELAY="0",
+        NO_PROXY="127.0.0.1,localhost",
+    )
 
 
 def _query(warehouse: Path, sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:

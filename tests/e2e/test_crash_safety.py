@@ -28,17 +28,17 @@ import polars as pl
 import pytest
 
 from tests.conftest import REPO
+from tests.e2e.airflow_env import AIRFLOW, airflow_env
 from tests.load.test_warehouse import KEYS
 from tradewire import pipeline
 from tradewire.enrich import run as enrich_run
 from tradewire.faults import CRASH_AT_ENV, CRASH_MARK_ENV
 from tradewire.load.warehouse import connect, table_counts
-from tradewire.settings import POOLS_FILE, Settings
+from tradewire.settings import Settings
 
 pytestmark = pytest.mark.e2e
 
 HERE = Path(__file__).parent
-AIRFLOW = str(Path(sys.executable).with_name("airflow"))
 RUN_ID = "crash-run"
 # timestamps that are content; every other one is the moment a row was written, different in any two runs
 CONTENT_MOMENTS = ("published_at", "modified_at")
@@ -228,18 +228,7 @@ def test_a_real_dag_run_killed_in_its_load_is_made_good_by_the_next_run(
 ) -> None:
     """`airflow dags test` runs tasks in its own process: the crash point kills the whole run mid-load, as a lost
     worker machine would. Nothing was published, so the next scheduled run fetches and loads everything again."""
-    env = {
-        **os.environ,
-        "AIRFLOW_HOME": str(tmp_path / "airflow"),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
-        "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO / "plugins"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "TRADEWIRE_HOME": str(tmp_path / "data"),
-        "TRADEWIRE_HOST_DELAY": "0",
-    }
-    env.pop("TRADEWIRE_SOURCES", None)
-    for args in (["db", "migrate"], ["pools", "import", str(POOLS_FILE)]):
-        subprocess.run([AIRFLOW, *args], env=env, cwd=REPO, capture_output=True, check=True, timeout=300)
+    env = airflow_env(tmp_path, TRADEWIRE_HOST_DELAY="0")
     test = [AIRFLOW, "dags", "test", "tradewire_ingest"]
     crashed = subprocess.run(test, env={**env, CRASH_AT_ENV: "load.before_commit"}, cwd=REPO, capture_output=True,
                              text=True, timeout=600)  # fmt: skip

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,9 +12,9 @@ import polars as pl
 import pytest
 
 from tests.conftest import REPO
+from tests.e2e.airflow_env import airflow_env as prepared_env
 from tests.load.test_warehouse import KEYS
 from tradewire.load.warehouse import table_counts
-from tradewire.settings import POOLS_FILE
 
 AIRFLOW = str(Path(sys.executable).with_name("airflow"))
 
@@ -30,22 +29,8 @@ def _airflow(env: dict[str, str], *args: str, timeout: int = 600) -> subprocess.
 
 @pytest.fixture(scope="module")
 def airflow_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    root = tmp_path_factory.mktemp("e2e")
-    env = {
-        **os.environ,
-        "AIRFLOW_HOME": str(root / "airflow"),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
-        "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO / "plugins"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "TRADEWIRE_HOME": str(root / "data"),
-        # small batches, so the sample's 6 sources and 39 pages fan out over several mapped tasks
-        "TRADEWIRE_SOURCES_PER_BATCH": "2",
-        "TRADEWIRE_FETCH_BATCH_SIZE": "8",
-    }
-    env.pop("TRADEWIRE_SOURCES", None)
-    _airflow(env, "db", "migrate")
-    _airflow(env, "pools", "import", str(POOLS_FILE))
-    return env
+    # small batches, so the sample's 6 sources and 39 pages fan out over several mapped tasks
+    return prepared_env(tmp_path_factory.mktemp("e2e"), TRADEWIRE_SOURCES_PER_BATCH="2", TRADEWIRE_FETCH_BATCH_SIZE="8")
 
 
 def test_dag_runs_twice_with_identical_tables(airflow_env: dict[str, str]) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +11,7 @@ import duckdb
 import pytest
 
 from tests.conftest import REPO
-from tradewire.settings import POOLS_FILE
+from tests.e2e.airflow_env import airflow_env
 
 AIRFLOW = str(Path(sys.executable).with_name("airflow"))
 
@@ -24,17 +23,7 @@ def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_dry_run_loads_nothing_then_a_subset_since_a_day_loads_only_that(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "AIRFLOW_HOME": str(tmp_path / "airflow"),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
-        "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO / "plugins"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "TRADEWIRE_HOME": str(tmp_path / "data"),
-    }
-    env.pop("TRADEWIRE_SOURCES", None)
-    for step in (["db", "migrate"], ["pools", "import", str(POOLS_FILE)]):
-        assert _run(env, *step).returncode == 0
+    env = airflow_env(tmp_path)
     home = tmp_path / "data"
 
     dry = _run(env, "dags", "test", "tradewire_ingest", "--conf", json.dumps({"dry_run": True}))
