@@ -339,13 +339,15 @@ def test_brotli_bomb_is_refused_within_the_cap_before_expanding(server: Loopback
 
 
 @dataclass
-class CompressionRun:
+class ServedRun:
+    """A fetch run and the loopback server it read from (what the module fixtures hand their tests)."""
+
     run: Run
     server: Loopback
 
 
 @pytest.fixture(scope="module")
-def compression(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CompressionRun]:
+def compression(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedRun]:
     tmp = tmp_path_factory.mktemp("compression")
     gz_bomb, br_bomb = gzip_zeros(50_000_000), brotli_zeros(4)  # 50 MB and 64 MiB decoded
     with Loopback() as lb:
@@ -368,23 +370,23 @@ def compression(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Compressio
             ],
         )
         settings = settings_for(tmp / "home", "127.0.0.1", TRADEWIRE_MAX_BYTES="1000000")
-        yield CompressionRun(run_fetch(settings, config, tmp / "out"), lb)
+        yield ServedRun(run_fetch(settings, config, tmp / "out"), lb)
 
 
 @pytest.mark.parametrize("path", ["/gzip-bomb.html", "/br-bomb.html", "/gzip-br.html"])
-def test_compressed_page_bombs_are_too_large(compression: CompressionRun, path: str) -> None:
+def test_compressed_page_bombs_are_too_large(compression: ServedRun, path: str) -> None:
     reason = compression.run.refused("too_large", url=compression.server.url(path))
     assert "larger than 1000000 bytes" in reason
 
 
 @pytest.mark.parametrize("path", ["/feed-br.xml", "/sitemap.xml.gz"])
-def test_compressed_listing_bombs_are_too_large(compression: CompressionRun, path: str) -> None:
+def test_compressed_listing_bombs_are_too_large(compression: ServedRun, path: str) -> None:
     reason = compression.run.refused("too_large", url=compression.server.url(path))
     assert "larger than 1000000 bytes" in reason
     assert compression.run.row(url=compression.server.url(path))["item_kind"] == "feed"
 
 
-def test_the_healthy_page_beside_the_bombs_comes_through(compression: CompressionRun) -> None:
+def test_the_healthy_page_beside_the_bombs_comes_through(compression: ServedRun) -> None:
     assert compression.run.fetched(compression.server.url("/ok.html"))["body"] == HTML
     assert compression.run.seconds < 15, compression.run.seconds
 
@@ -494,14 +496,8 @@ BAD_URLS = {
 }
 
 
-@dataclass
-class SchemeRun:
-    run: Run
-    server: Loopback
-
-
 @pytest.fixture(scope="module")
-def schemes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SchemeRun]:
+def schemes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedRun]:
     tmp = tmp_path_factory.mktemp("schemes")
     with Loopback() as lb:
         for where in ("rss", "sitemap", "list", "redirect"):
@@ -520,23 +516,23 @@ def schemes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SchemeRun]:
                 {"name": "list", "kind": "urls", "url": lb.url("/list.txt")},
             ],
         )
-        yield SchemeRun(run_fetch(settings_for(tmp / "home", "127.0.0.1"), config, tmp / "out"), lb)
+        yield ServedRun(run_fetch(settings_for(tmp / "home", "127.0.0.1"), config, tmp / "out"), lb)
 
 
 @pytest.mark.parametrize("listing", ["/feed.xml", "/sitemap.xml", "/list.txt"])
 @pytest.mark.parametrize("scheme", sorted(BAD_URLS))
-def test_a_listed_non_http_url_is_refused_on_its_own(schemes: SchemeRun, scheme: str, listing: str) -> None:
+def test_a_listed_non_http_url_is_refused_on_its_own(schemes: ServedRun, scheme: str, listing: str) -> None:
     reason = schemes.run.refused("blocked", url=BAD_URLS[scheme], via=schemes.server.url(listing))
     assert f"scheme '{scheme}' refused" in reason
 
 
 @pytest.mark.parametrize("scheme", sorted(BAD_URLS))
-def test_a_redirect_to_a_non_http_url_is_refused(schemes: SchemeRun, scheme: str) -> None:
+def test_a_redirect_to_a_non_http_url_is_refused(schemes: ServedRun, scheme: str) -> None:
     reason = schemes.run.refused("blocked", url=schemes.server.url(f"/go/{scheme}"))
     assert f"scheme '{scheme}' not allowed" in reason
 
 
-def test_the_rest_of_each_listing_still_comes_through(schemes: SchemeRun) -> None:
+def test_the_rest_of_each_listing_still_comes_through(schemes: ServedRun) -> None:
     for where in ("rss", "sitemap", "list", "redirect"):
         assert schemes.run.fetched(schemes.server.url(f"/{where}-ok.html"))["body"] == HTML
     listings = schemes.run.rows.filter(pl.col("item_kind") == "feed")
@@ -670,7 +666,7 @@ def test_a_trickling_server_is_recorded_as_a_timeout(server: Loopback, tmp_path:
 
 # -- every refusal above, once more: nothing unaccounted -----------------------------------------------------------
 def test_every_row_of_the_hostile_runs_has_a_status_and_a_reason(
-    bombs: BombRun, compression: CompressionRun, schemes: SchemeRun, ssrf: SsrfRun
+    bombs: BombRun, compression: ServedRun, schemes: ServedRun, ssrf: SsrfRun
 ) -> None:
     for run in (bombs.run, compression.run, schemes.run, ssrf.refused, ssrf.allowed):
         assert run.rows["status"].null_count() == 0 and run.rows["outcome"].null_count() == 0
