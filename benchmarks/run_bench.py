@@ -22,6 +22,7 @@ import os
 import platform
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -247,9 +248,83 @@ def comparisons(corpus: Corpus, sample: int, repeats: int, rows: int) -> dict[st
     return out
 
 
+def one_run(args: argparse.Namespace, work: Path, label: str) -> dict[str, Any]:
+    """A fresh Airflow and Tradewire home in `work`, the corpus served, and the DAG run twice."""
+    work.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    sources = work / "sources.yaml"
+    sources.write_text(Corpus(args.pages, not args.no_eval).sources_yaml(f"http://127.0.0.1:{port}"))
+    env = airflow_env(work, sources)
+    _airflow(env, "db", "migrate")
+    _airflow(env, "pools", "import", str(POOLS_FILE))
+    staging = work / "data" / "staging"
+    with serving(args.pages, port, not args.no_eval):
+        first = run_dag(env, work / "run-1.log", args.profile if label == "1" else None)
+        run_1 = _newest_run_dir(staging, set())
+        counts_1 = table_counts(work / "data" / "warehouse.duckdb")
+        second = run_dag(env, work / "run-2.log")
+        run_2 = _newest_run_dir(staging, {run_1})
+        counts_2 = table_counts(work / "data" / "warehouse.duckdb")
+    counts = _counts(run_1)
+    stages = stage_table(run_1, counts)
+    stage_wall = sum(s["wall_seconds"] for s in stages.values())
+    run = {
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "end_to_end_seconds": first["wall_seconds"],
+        "pages_per_second": round(args.pages / first["wall_seconds"], 1),
+        "incremental_seconds": second["wall_seconds"],
+        "airflow_share": round(max(0.0, 1 - stage_wall / first["wall_seconds"]), 3),
+        "stage_seconds": round(stage_wall, 1),
+        "dag_run": first,
+        "incremental_run": second,
+        "counts": counts,
+        "stages": stages,
+        "incremental_stages": stage_table(run_2, _counts(run_2)),
+        "warehouse_rows": counts_1,
+        "second_run_changed_tables": sorted(
+            k for k in counts_1 if counts_1[k] != counts_2.get(k) and k not in PER_RUN_TABLES
+        ),
+    }
+    print(f"\nRun {label}: {first['wall_seconds']:.1f} s for {args.pages} pages ({run['pages_per_second']} pages/s), "
+          f"peak RSS of the run {first['peak_rss_mb']:.0f} MB, CPU {first['cpu_seconds']:.0f} s")  # fmt: skip
+    print(f"Airflow's own share of the wall time: {run['airflow_share']:.1%} "
+          f"({first['wall_seconds'] - stage_wall:.1f} s outside stage work)")  # fmt: skip
+    print(f"Incremental run, nothing new: {second['wall_seconds']:.1f} s")
+    print(f"Counts: {counts}")
+    _print_stages(stages)
+    if run["second_run_changed_tables"]:
+        print(f"WARNING: the incremental run changed {run['second_run_changed_tables']}")
+    return run
+
+
+HEADLINE = ("end_to_end_seconds", "pages_per_second", "incremental_seconds", "airflow_share", "stage_seconds")
+
+
+def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Headline figures are medians over the runs; the stage tables are those of the median run.
+
+    This machine is shared: the same code has taken 166 s and 371 s on the same day. A single run
+    says little, and the median run (by end-to-end time) keeps its stage table consistent with it.
+    """
+    ordered = sorted(runs, key=lambda r: r["end_to_end_seconds"])
+    median_run = ordered[(len(ordered) - 1) // 2]
+    summary = {key: value for key, value in median_run.items() if key not in ("measured_at",)}
+    for key in HEADLINE:
+        summary[key] = round(statistics.median(r[key] for r in runs), 3 if key == "airflow_share" else 2)
+    summary["runs"] = [
+        {"measured_at": r["measured_at"], **{key: r[key] for key in HEADLINE},
+         "clean_seconds": r["stages"].get("clean", {}).get("wall_seconds"),
+         "enrich_seconds": r["stages"].get("enrich", {}).get("wall_seconds"),
+         "peak_rss_mb": r["dag_run"]["peak_rss_mb"]}
+        for r in runs
+    ]  # fmt: skip
+    return summary
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=3, help="DAG-run pairs, each on fresh homes (medians reported)")
     parser.add_argument("--work", type=Path, default=None, help="work folder (default: a temporary one, removed)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder for inspection")
     parser.add_argument("--no-eval", action="store_true", help="only the bundled sample pages as templates")
@@ -264,17 +339,12 @@ def main() -> None:
     if work.exists() and any(work.iterdir()):
         shutil.rmtree(work)
     work.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
     corpus = Corpus(args.pages, not args.no_eval)
     if args.no_eval or not (REPO.parent / "shared" / "eval").exists():
         print("note: ../shared/eval not used: the corpus rotates the bundled sample pages only")
-    sources = work / "sources.yaml"
-    sources.write_text(corpus.sources_yaml(f"http://127.0.0.1:{port}"))
-    env = airflow_env(work, sources)
-    print(f"Tradewire benchmark: {args.pages} pages ({len(corpus.templates)} templates), work folder {work}")
-    _airflow(env, "db", "migrate")
-    _airflow(env, "pools", "import", str(POOLS_FILE))
-    staging = work / "data" / "staging"
+    runs = max(1, args.runs)
+    print(f"Tradewire benchmark: {args.pages} pages ({len(corpus.templates)} templates), {runs} run(s), "
+          f"work folder {work}")  # fmt: skip
     result: dict[str, Any] = {
         "pages": args.pages,
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -282,42 +352,16 @@ def main() -> None:
         "templates": len(corpus.templates),
     }
     try:
-        with serving(args.pages, port, not args.no_eval):
-            first = run_dag(env, work / "run-1.log", args.profile)
-            run_1 = _newest_run_dir(staging, set())
-            counts_1 = table_counts(work / "data" / "warehouse.duckdb")
-            second = run_dag(env, work / "run-2.log")
-            run_2 = _newest_run_dir(staging, {run_1})
-            counts_2 = table_counts(work / "data" / "warehouse.duckdb")
-        counts = _counts(run_1)
-        stages = stage_table(run_1, counts)
-        stage_wall = sum(s["wall_seconds"] for s in stages.values())
-        result.update(
-            end_to_end_seconds=first["wall_seconds"],
-            pages_per_second=round(args.pages / first["wall_seconds"], 1),
-            incremental_seconds=second["wall_seconds"],
-            airflow_share=round(max(0.0, 1 - stage_wall / first["wall_seconds"]), 3),
-            stage_seconds=round(stage_wall, 1),
-            dag_run=first,
-            incremental_run=second,
-            counts=counts,
-            stages=stages,
-            incremental_stages=stage_table(run_2, _counts(run_2)),
-            warehouse_rows=counts_1,
-            second_run_changed_tables=sorted(
-                k for k in counts_1 if counts_1[k] != counts_2.get(k) and k not in PER_RUN_TABLES
-            ),
-        )
-        print(f"\nEnd to end: {first['wall_seconds']:.1f} s for {args.pages} pages "
-              f"({result['pages_per_second']} pages/s), peak RSS of the run {first['peak_rss_mb']:.0f} MB, "
-              f"CPU {first['cpu_seconds']:.0f} s")  # fmt: skip
-        print(f"Airflow's own share of the wall time: {result['airflow_share']:.1%} "
-              f"({first['wall_seconds'] - stage_wall:.1f} s outside stage work)")  # fmt: skip
-        print(f"Incremental run, nothing new: {second['wall_seconds']:.1f} s")
-        print(f"Counts: {counts}")
-        _print_stages(stages)
-        if result["second_run_changed_tables"]:
-            print(f"WARNING: the incremental run changed {result['second_run_changed_tables']}")
+        # each run in a folder of its own: a later run must not find the pages of an earlier one
+        result.update(summarise([one_run(args, work / f"run{i}", str(i)) for i in range(1, runs + 1)]))
+        if runs > 1:
+
+            def each(key: str) -> str:
+                return ", ".join(f"{r[key]:.1f}" for r in result["runs"])
+
+            print(f"\nMedians of {runs} runs: end to end {result['end_to_end_seconds']:.1f} s "
+                  f"({each('end_to_end_seconds')}), incremental {result['incremental_seconds']:.1f} s "
+                  f"({each('incremental_seconds')}), Airflow's share {result['airflow_share']:.1%}")  # fmt: skip
         if not args.no_compare:
             result["comparisons"] = comparisons(corpus, args.compare_pages, args.repeats, args.load_rows)
             print("\nComparisons (same run, medians of", args.repeats, "repeats):")

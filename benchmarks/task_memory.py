@@ -1,6 +1,6 @@
 """Peak RSS of each ingest task in a process of its own, on the staging files of a benchmark run.
 
-    .venv/bin/python benchmarks/run_bench.py --pages 50000 --work /tmp/bench-50k --keep
+    .venv/bin/python benchmarks/run_bench.py --pages 50000 --runs 1 --work /tmp/bench-50k --keep
     .venv/bin/python benchmarks/task_memory.py --work /tmp/bench-50k [--with-clean-pages 5000]
 
 Under `airflow dags test` every task runs in one process, so what a stage measures there includes
@@ -127,6 +127,8 @@ def main() -> None:
     parser.add_argument("--with-clean-pages", type=int, default=5000, help="pages clean and enrich rerun on")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if (args.work / "run1" / "sources.yaml").exists():  # run_bench.py keeps each run in a folder: take the first
+        args.work = args.work / "run1"
     if args.child:
         _child(args.child, args.work, args.with_clean_pages)
         return

@@ -51,3 +51,19 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def test_the_benchmark_reports_medians_and_the_median_runs_stage_table() -> None:
+    from run_bench import summarise
+
+    def run(e2e: float, incremental: float, clean: float) -> dict[str, object]:
+        return {
+            "measured_at": "t", "end_to_end_seconds": e2e, "pages_per_second": 5000 / e2e,
+            "incremental_seconds": incremental, "airflow_share": 0.05, "stage_seconds": e2e - 10,
+            "dag_run": {"peak_rss_mb": 1000.0}, "stages": {"clean": {"wall_seconds": clean}},
+        }  # fmt: skip
+
+    summary = summarise([run(370.0, 18.0, 235.0), run(166.0, 30.0, 98.0), run(200.0, 25.0, 120.0)])
+    assert summary["end_to_end_seconds"] == 200.0 and summary["incremental_seconds"] == 25.0
+    assert summary["stages"]["clean"]["wall_seconds"] == 120.0  # the median run's own table
+    assert [r["end_to_end_seconds"] for r in summary["runs"]] == [370.0, 166.0, 200.0]  # every run kept, in order
