@@ -248,6 +248,23 @@ def comparisons(corpus: Corpus, sample: int, repeats: int, rows: int) -> dict[st
     return out
 
 
+def cpu_probe() -> float:
+    """Seconds a fixed piece of pure-Python work takes (median of 5): how fast the machine is right now.
+
+    On a shared VM the same code has run at half speed for hours at a time, with no steal time shown.
+    A probe next to each run tells a slow machine from slow code.
+    """
+
+    def work() -> float:
+        started = time.perf_counter()
+        total = 0
+        for number in range(2_000_000):
+            total += number * number % 7
+        return time.perf_counter() - started
+
+    return round(statistics.median(work() for _ in range(5)), 3)
+
+
 def one_run(args: argparse.Namespace, work: Path, label: str) -> dict[str, Any]:
     """A fresh Airflow and Tradewire home in `work`, the corpus served, and the DAG run twice."""
     work.mkdir(parents=True, exist_ok=True)
@@ -258,6 +275,7 @@ def one_run(args: argparse.Namespace, work: Path, label: str) -> dict[str, Any]:
     _airflow(env, "db", "migrate")
     _airflow(env, "pools", "import", str(POOLS_FILE))
     staging = work / "data" / "staging"
+    probe_before = cpu_probe()
     with serving(args.pages, port, not args.no_eval):
         first = run_dag(env, work / "run-1.log", args.profile if label == "1" else None)
         run_1 = _newest_run_dir(staging, set())
@@ -270,6 +288,7 @@ def one_run(args: argparse.Namespace, work: Path, label: str) -> dict[str, Any]:
     stage_wall = sum(s["wall_seconds"] for s in stages.values())
     run = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "cpu_probe_seconds": [probe_before, cpu_probe()],
         "end_to_end_seconds": first["wall_seconds"],
         "pages_per_second": round(args.pages / first["wall_seconds"], 1),
         "incremental_seconds": second["wall_seconds"],
@@ -290,6 +309,7 @@ def one_run(args: argparse.Namespace, work: Path, label: str) -> dict[str, Any]:
     print(f"Airflow's own share of the wall time: {run['airflow_share']:.1%} "
           f"({first['wall_seconds'] - stage_wall:.1f} s outside stage work)")  # fmt: skip
     print(f"Incremental run, nothing new: {second['wall_seconds']:.1f} s")
+    print(f"CPU probe before and after: {run['cpu_probe_seconds']} s (higher is a slower machine)")
     print(f"Counts: {counts}")
     _print_stages(stages)
     if run["second_run_changed_tables"]:
@@ -312,7 +332,8 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
     for key in HEADLINE:
         summary[key] = round(statistics.median(r[key] for r in runs), 3 if key == "airflow_share" else 2)
     summary["runs"] = [
-        {"measured_at": r["measured_at"], **{key: r[key] for key in HEADLINE},
+        {"measured_at": r["measured_at"], "cpu_probe_seconds": r.get("cpu_probe_seconds"),
+         **{key: r[key] for key in HEADLINE},
          "clean_seconds": r["stages"].get("clean", {}).get("wall_seconds"),
          "enrich_seconds": r["stages"].get("enrich", {}).get("wall_seconds"),
          "peak_rss_mb": r["dag_run"]["peak_rss_mb"]}
