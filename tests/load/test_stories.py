@@ -6,11 +6,15 @@ article keeps.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pytest
 import yaml
 
 from tradewire.clean.dedup import STORY_JACCARD, minhash, similarity
+from tradewire.load import warehouse
+from tradewire.load.warehouse import LOAD_CHUNK_ARTICLES
 from tradewire.pipeline import run_all
 from tradewire.settings import Settings
 
@@ -63,9 +67,17 @@ def page(outlet: str, title: str, paragraphs: list[str], published: str, boilerp
     )
 
 
-@pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dict[str, dict]]:
-    root = tmp_path_factory.mktemp("stories")
+# the load goes in chunks of articles, earliest published first: one article a chunk must decide the same
+@pytest.fixture(scope="module", params=[LOAD_CHUNK_ARTICLES, 1], ids=["one-chunk", "chunk-per-article"])
+def loaded(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> tuple[Settings, dict[str, dict]]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(warehouse, "LOAD_CHUNK_ARTICLES", request.param)
+        return _load_stories(tmp_path_factory.mktemp("stories"))
+
+
+def _load_stories(root: Path) -> tuple[Settings, dict[str, dict]]:
     pages = root / "pages"
     pages.mkdir()
     title = "EU proposes halving tariff-free steel quota"

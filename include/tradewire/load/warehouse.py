@@ -171,6 +171,9 @@ def read_quarantine(paths: list[Path]) -> pl.DataFrame:
     return pl.concat(frames) if frames else pl.DataFrame(schema=QUARANTINE_SCHEMA)
 
 
+LOAD_CHUNK_ARTICLES = 5000  # articles read and written at a time, inside the run's one transaction
+
+
 def load_run(
     warehouse: Path,
     config: SourcesConfig,
@@ -182,36 +185,38 @@ def load_run(
     """Load one run: the pages that passed every check, the quarantined items, the fetch records.
 
     passed_path holds every cleaned and enriched page that no check quarantined (articles and
-    other page types); quarantine_paths the validation steps' quarantine files.
+    other page types); quarantine_paths the validation steps' quarantine files. Articles go in
+    chunks of LOAD_CHUNK_ARTICLES, earliest published first, all in one transaction: memory stays
+    flat however large the run, and every chunk sees the ones before it as an unchunked load would.
     """
     now = datetime.now(UTC)
     # every column but the bodies: a large run's bodies would not fit in memory, and nothing here needs them
     fetched = pl.read_parquet(fetch_path, columns=[c for c in pl.read_parquet_schema(fetch_path) if c != "body"])
-    passed = pl.read_parquet(passed_path)
-    pages = passed.select("item_id", "article_id", "page_type", "reason")
-    validated = passed.filter(pl.col("page_type") == "article")
+    pages = pl.read_parquet(passed_path, columns=["item_id", "article_id", "page_type", "reason", "published_at"])
     quarantined = read_quarantine(quarantine_paths)
     con = connect(warehouse)
     try:
         con.execute("BEGIN TRANSACTION")
         _upsert_sources(con, config)
-        batch = (
-            _assign_duplicates(con, validated)
-            if validated.height
-            else validated.with_columns(
-                pl.lit(None, pl.String).alias("duplicate_of"), pl.lit(None, pl.String).alias("story_id")
-            )
-        )
-        canonical = batch.filter(pl.col("duplicate_of").is_null())
         existing = {r[0] for r in con.execute("SELECT article_id FROM articles").fetchall()}
-        _write_articles(con, canonical, now)
+        outcomes = [_empty_outcome()]
+        for article_ids in _article_chunks(pages, LOAD_CHUNK_ARTICLES):
+            validated = pl.scan_parquet(passed_path).filter(
+                (pl.col("page_type") == "article") & pl.col("article_id").is_in(article_ids)
+            ).collect()  # fmt: skip
+            batch = _assign_duplicates(con, validated)
+            _write_articles(con, batch.filter(pl.col("duplicate_of").is_null()), now)
+            _write_article_urls(con, validated, batch, now)
+            outcomes.append(batch.select(*_OUTCOME))
+        batch = pl.concat(outcomes)
         write_dimensions(con)  # after the articles: the calendar spans their days
-        _write_article_urls(con, validated, batch, now)
+        pages = pages.drop("published_at")
         _write_items(con, fetched, pages, batch, quarantined, run_id, now)
         _write_attempts(con, fetch_path.parent / "attempts.parquet", run_id)
         _write_quarantine(con, quarantined, fetched, run_id, now)
         _write_archive_index(con, fetched)
         ledger = _ledger(con, run_id, fetched, fetch_path.parent / "fetch_summary.json")
+        canonical = batch.filter(pl.col("duplicate_of").is_null())
         ledger.articles_new = canonical.filter(~pl.col("article_id").is_in(list(existing))).height
         ledger.story_members = canonical.filter(pl.col("story_id") != pl.col("article_id")).height
         crash_point("load.before_commit")
@@ -223,6 +228,24 @@ def load_run(
         con.close()
     log.info("load: %s", ledger)
     return ledger
+
+
+_OUTCOME = {"item_id": pl.String, "article_id": pl.String, "duplicate_of": pl.String, "story_id": pl.String}
+
+
+def _empty_outcome() -> pl.DataFrame:
+    return pl.DataFrame(schema=_OUTCOME)
+
+
+def _article_chunks(pages: pl.DataFrame, size: int) -> list[list[str]]:
+    """The run's article ids in the order duplicates are decided (published, then id), cut into chunks."""
+    order = (
+        pages.filter(pl.col("page_type") == "article")
+        .unique(subset="article_id", keep="first", maintain_order=True)  # the page _assign_duplicates keeps
+        .sort(["published_at", "article_id"], nulls_last=True)["article_id"]
+        .to_list()
+    )
+    return [order[start : start + size] for start in range(0, len(order), size)]
 
 
 def _ledger(con: duckdb.DuckDBPyConnection, run_id: str, fetched: pl.DataFrame, summary_file: Path) -> Ledger:
@@ -383,7 +406,7 @@ def _write_article_urls(
     owners = batch.select(
         "article_id", pl.coalesce("duplicate_of", "article_id").alias("owner")
     )  # two pages naming one canonical URL share their article_id
-    rows = validated.join(owners, on="article_id", how="inner").select(
+    rows = validated.select("article_id", "item_id", "url", "source").join(owners, on="article_id", how="inner").select(
         pl.col("owner").alias("article_id"), "item_id", "url", pl.col("source").alias("source_id"),
         pl.lit(now).alias("first_seen_at"),
     )  # fmt: skip
