@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/scaling.py      # prints the Markdown table, writes docs/benchmarks-scaling.svg
 
-Each scale-<N>.json is what `make bench N=<N>` wrote. The plot is log-log: a line parallel to the
-dotted "linear" guide means cost grows in proportion to the pages.
+Each scale-<N>.json is what `make bench N=<N>` wrote (medians over its runs, the median run's stages), and
+task-memory-<N>.json, where present, what benchmarks/task_memory.py measured on such a run. The plot is
+log-log: a line parallel to the dotted "linear" guide means cost grows in proportion to the pages.
 """
 
 from __future__ import annotations
@@ -39,20 +40,32 @@ def _wall(stages: dict[str, Any], name: str) -> float:
     return float(stages.get(name, {}).get("wall_seconds", 0))
 
 
+def _own_process_peak(pages: int) -> str:
+    """The largest task's peak RSS with each task in a process of its own (benchmarks/task_memory.py), if measured."""
+    path = RESULTS / f"task-memory-{pages}.json"
+    if not path.exists():
+        return "-"
+    stages = json.loads(path.read_text())["stages"]
+    name = max(stages, key=lambda s: stages[s]["peak_rss_mb"])
+    return f"{stages[name]['peak_rss_mb']:,.0f} ({name})"
+
+
 def table(rows: list[dict[str, Any]]) -> str:
     head = (
-        "| pages | end to end s | pages/s | incremental s | Airflow share | clean s | enrich s | largest task RSS MB "
-        "| whole run RSS MB |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        "| pages | runs | end to end s | pages/s | incremental s | Airflow share | clean s | enrich s "
+        "| largest task RSS MB, own process | largest stage RSS MB, shared process | whole run RSS MB |\n"
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     )
     lines = [head]
     for r in rows:
         stages = r["stages"]
         largest = max(s["peak_rss_mb"] for s in stages.values())
         lines.append(
-            f"| {r['pages']:,} | {r['end_to_end_seconds']:.0f} | {r['pages_per_second']:.1f} "
+            f"| {r['pages']:,} | {len(r.get('runs', [r]))} | {r['end_to_end_seconds']:.0f} "
+            f"| {r['pages_per_second']:.1f} "
             f"| {r['incremental_seconds']:.0f} | {r['airflow_share']:.0%} "
             f"| {_wall(stages, 'clean'):.0f} | {_wall(stages, 'enrich'):.0f} "
-            f"| {largest:.0f} | {r['dag_run']['peak_rss_mb']:.0f} |"
+            f"| {_own_process_peak(r['pages'])} | {largest:,.0f} | {r['dag_run']['peak_rss_mb']:,.0f} |"
         )
     return "\n".join(lines)
 
