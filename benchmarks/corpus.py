@@ -147,6 +147,11 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):  # a client that hung up (a fetch cap, a run ending)
+            return
+        super().handle_error(request, client_address)
+
 
 def _serve(pages: int, with_eval: bool, port: int, ready: Any) -> None:
     server = _Server(("127.0.0.1", port), _handler(Corpus(pages, with_eval)))
