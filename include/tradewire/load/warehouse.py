@@ -186,8 +186,9 @@ def load_run(
 
     passed_path holds every cleaned and enriched page that no check quarantined (articles and
     other page types); quarantine_paths the validation steps' quarantine files. Articles go in
-    chunks of LOAD_CHUNK_ARTICLES, earliest published first, all in one transaction: memory stays
-    flat however large the run, and every chunk sees the ones before it as an unchunked load would.
+    chunks of LOAD_CHUNK_ARTICLES, earliest published first, all in one transaction: this process
+    holds one chunk at a time (DuckDB still holds the uncommitted run), and every chunk sees the
+    ones before it as an unchunked load would.
     """
     now = datetime.now(UTC)
     # every column but the bodies: a large run's bodies would not fit in memory, and nothing here needs them
