@@ -265,12 +265,12 @@ def cpu_probe() -> float:
     return round(statistics.median(work() for _ in range(5)), 3)
 
 
-def one_run(args: argparse.Namespace, work: Path, label: str) -> dict[str, Any]:
+def one_run(args: argparse.Namespace, corpus: Corpus, work: Path, label: str) -> dict[str, Any]:
     """A fresh Airflow and Tradewire home in `work`, the corpus served, and the DAG run twice."""
     work.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     sources = work / "sources.yaml"
-    sources.write_text(Corpus(args.pages, not args.no_eval).sources_yaml(f"http://127.0.0.1:{port}"))
+    sources.write_text(corpus.sources_yaml(f"http://127.0.0.1:{port}"))
     env = airflow_env(work, sources)
     _airflow(env, "db", "migrate")
     _airflow(env, "pools", "import", str(POOLS_FILE))
@@ -374,7 +374,7 @@ def main() -> None:
     }
     try:
         # each run in a folder of its own: a later run must not find the pages of an earlier one
-        result.update(summarise([one_run(args, work / f"run{i}", str(i)) for i in range(1, runs + 1)]))
+        result.update(summarise([one_run(args, corpus, work / f"run{i}", str(i)) for i in range(1, runs + 1)]))
         if runs > 1:
 
             def each(key: str) -> str:
