@@ -18,9 +18,18 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.warehouse_path == tmp_path / "warehouse.duckdb"
     assert settings.snapshot_path == tmp_path / "serving" / "tradewire.duckdb"
     assert settings.ingest_schedule == "*/30 * * * *" and settings.host_delay == 1.0
+    assert settings.load_chunk_articles == 5000
 
 
-@pytest.mark.parametrize("name", ["TRADEWIRE_MAX_BYTES", "TRADEWIRE_HTTP_TIMEOUT", "TRADEWIRE_HOST_CONCURRENCY"])
+def test_the_load_chunk_is_at_least_one_article() -> None:
+    assert Settings.from_env({"TRADEWIRE_LOAD_CHUNK_ARTICLES": "0"}).load_chunk_articles == 1
+    assert Settings.from_env({"TRADEWIRE_LOAD_CHUNK_ARTICLES": "250"}).load_chunk_articles == 250
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["TRADEWIRE_MAX_BYTES", "TRADEWIRE_HTTP_TIMEOUT", "TRADEWIRE_HOST_CONCURRENCY", "TRADEWIRE_LOAD_CHUNK_ARTICLES"],
+)
 def test_a_bad_number_names_its_variable(name: str) -> None:
     with pytest.raises(SettingsError, match=name):
         Settings.from_env({name: "lots"})

@@ -301,7 +301,7 @@ def load_stage(
     with _writer(settings):
         ledger = load_run(
             settings.warehouse_path, config, run_id, Path(fetch_path), Path(checks[-1]["passed_path"]),
-            [Path(c["quarantine_path"]) for c in checks],
+            [Path(c["quarantine_path"]) for c in checks], settings.load_chunk_articles,
         )  # fmt: skip
     crash_point("load.after_commit")
     summary = ledger.as_dict()

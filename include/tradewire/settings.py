@@ -118,6 +118,7 @@ class Settings:
     staging_retention_days: int = 14
     archive_retention_days: int = 0
     writer_lock_timeout: float = 3600.0
+    load_chunk_articles: int = 5000
 
     def __repr__(self) -> str:
         """Every setting, with the credentials a URL setting may hold masked: settings get printed and logged."""
@@ -217,4 +218,5 @@ class Settings:
             staging_retention_days=max(1, int(_number(env, "TRADEWIRE_STAGING_RETENTION_DAYS", "14", int))),
             archive_retention_days=max(0, int(_number(env, "TRADEWIRE_ARCHIVE_RETENTION_DAYS", "0", int))),
             writer_lock_timeout=max(0.0, _number(env, "TRADEWIRE_WRITER_LOCK_TIMEOUT", "3600", float)),
+            load_chunk_articles=max(1, int(_number(env, "TRADEWIRE_LOAD_CHUNK_ARTICLES", "5000", int))),
         )

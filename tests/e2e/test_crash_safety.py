@@ -33,7 +33,7 @@ from tests.load.test_warehouse import KEYS
 from tradewire import pipeline
 from tradewire.enrich import run as enrich_run
 from tradewire.faults import CRASH_AT_ENV, CRASH_MARK_ENV
-from tradewire.load.warehouse import connect, table_counts
+from tradewire.load.warehouse import connect, loading_copy, table_counts
 from tradewire.settings import Settings
 
 pytestmark = pytest.mark.e2e
@@ -83,8 +83,12 @@ def reference(prepared: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
     return _contents(home / "warehouse.duckdb")
 
 
-def _tasks(home: Path, *tasks: str, crash_at: str | None = None, mark: Path | None = None) -> int:
+def _tasks(
+    home: Path, *tasks: str, crash_at: str | None = None, mark: Path | None = None, chunk_articles: int | None = None
+) -> int:
     env = {**os.environ, "TRADEWIRE_HOME": str(home), "TRADEWIRE_HOST_DELAY": "0"}
+    if chunk_articles:
+        env["TRADEWIRE_LOAD_CHUNK_ARTICLES"] = str(chunk_articles)
     env.pop(CRASH_AT_ENV, None)
     if crash_at:
         env[CRASH_AT_ENV] = crash_at
@@ -182,6 +186,27 @@ def test_load_and_publish_killed_then_rerun_leave_the_warehouse_exact(
     assert seen["errors"] == []
     assert seen["queries"] > 0
     assert set(seen["article_counts"]) <= {0, articles}  # only ever a complete older or newer version
+
+
+def test_a_load_in_steps_killed_on_its_copy_leaves_the_warehouse_as_it_was(
+    prepared: Path, reference: dict[str, Any], tmp_path: Path
+) -> None:
+    """A run of several chunks commits each on a copy of the warehouse: killed between two commits or just
+    before the copy's rename, the warehouse is untouched; the rerun removes the copy and loads exactly the
+    tables an unchunked load gave."""
+    home = _copy(prepared, tmp_path / "data")
+    warehouse = home / "warehouse.duckdb"
+    copy = loading_copy(warehouse)
+    connect(warehouse).close()
+    chunk = 2  # the sample's articles in several chunks
+    for crash_at in ("load.step:2", "load.before_commit"):
+        assert _tasks(home, "load", crash_at=crash_at, chunk_articles=chunk) == -signal.SIGKILL
+        assert table_counts(warehouse)["articles"] == 0, f"the warehouse changed before the rename ({crash_at})"
+        assert table_counts(copy)["articles"] > 0, "the steps should have been committed on the copy"
+    _tasks(home, "load", "validate_warehouse", "record_run", "publish", chunk_articles=chunk)
+    assert not copy.exists()
+    assert not copy.with_name(copy.name + ".wal").exists()
+    _assert_exact(home, reference)
 
 
 def test_enrich_task_killed_while_writing_is_rerun_from_a_clean_slate(prepared: Path, tmp_path: Path) -> None:

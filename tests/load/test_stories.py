@@ -13,7 +13,6 @@ import pytest
 import yaml
 
 from tradewire.clean.dedup import STORY_JACCARD, minhash, similarity
-from tradewire.load import warehouse
 from tradewire.load.warehouse import LOAD_CHUNK_ARTICLES
 from tradewire.pipeline import run_all
 from tradewire.settings import Settings
@@ -68,16 +67,15 @@ def page(outlet: str, title: str, paragraphs: list[str], published: str, boilerp
 
 
 # the load goes in chunks of articles, earliest published first: one article a chunk must decide the same
+# (and a load of several chunks commits each on a copy of the warehouse)
 @pytest.fixture(scope="module", params=[LOAD_CHUNK_ARTICLES, 1], ids=["one-chunk", "chunk-per-article"])
 def loaded(
     tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> tuple[Settings, dict[str, dict]]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(warehouse, "LOAD_CHUNK_ARTICLES", request.param)
-        return _load_stories(tmp_path_factory.mktemp("stories"))
+    return _load_stories(tmp_path_factory.mktemp("stories"), request.param)
 
 
-def _load_stories(root: Path) -> tuple[Settings, dict[str, dict]]:
+def _load_stories(root: Path, chunk_articles: int) -> tuple[Settings, dict[str, dict]]:
     pages = root / "pages"
     pages.mkdir()
     title = "EU proposes halving tariff-free steel quota"
@@ -92,7 +90,13 @@ def _load_stories(root: Path) -> tuple[Settings, dict[str, dict]]:
         (pages / name).write_text(html, encoding="utf-8")
     sources = root / "sources.yaml"
     sources.write_text(yaml.safe_dump({"sources": [{"name": "saved", "kind": "local", "path": str(pages)}]}))
-    settings = Settings.from_env({"TRADEWIRE_HOME": str(root / "home"), "TRADEWIRE_SOURCES": str(sources)})
+    settings = Settings.from_env(
+        {
+            "TRADEWIRE_HOME": str(root / "home"),
+            "TRADEWIRE_SOURCES": str(sources),
+            "TRADEWIRE_LOAD_CHUNK_ARTICLES": str(chunk_articles),
+        }
+    )
     run_all("stories-1", settings)
     run_all("stories-2", settings)  # loading again changes nothing
     con = duckdb.connect(str(settings.warehouse_path), read_only=True)

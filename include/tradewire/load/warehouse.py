@@ -1,4 +1,4 @@
-"""Idempotent loads into the DuckDB warehouse: one transaction per run, keyed by stable ids.
+"""Idempotent loads into the DuckDB warehouse: all or nothing per run, keyed by stable ids.
 
 Rerunning a load with the same inputs leaves every content table as it was:
 articles and bridges are replaced by key, items keeps one row per item,
@@ -10,6 +10,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -171,7 +174,7 @@ def read_quarantine(paths: list[Path]) -> pl.DataFrame:
     return pl.concat(frames) if frames else pl.DataFrame(schema=QUARANTINE_SCHEMA)
 
 
-LOAD_CHUNK_ARTICLES = 5000  # articles read and written at a time, inside the run's one transaction
+LOAD_CHUNK_ARTICLES = 5000  # default articles read and written at a time (TRADEWIRE_LOAD_CHUNK_ARTICLES)
 
 
 def load_run(
@@ -181,27 +184,28 @@ def load_run(
     fetch_path: Path,
     passed_path: Path,
     quarantine_paths: list[Path],
+    chunk_articles: int = LOAD_CHUNK_ARTICLES,
 ) -> Ledger:
     """Load one run: the pages that passed every check, the quarantined items, the fetch records.
 
     passed_path holds every cleaned and enriched page that no check quarantined (articles and
     other page types); quarantine_paths the validation steps' quarantine files. Articles go in
-    chunks of LOAD_CHUNK_ARTICLES, earliest published first, all in one transaction: this process
-    holds one chunk at a time (DuckDB still holds the uncommitted run), and every chunk sees the
-    ones before it as an unchunked load would.
+    chunks of `chunk_articles`, earliest published first, so every chunk sees the ones before it
+    as an unchunked load would, and this process holds one chunk at a time. All or nothing either
+    way: a run of one chunk is one transaction on the warehouse, a larger one is committed chunk by
+    chunk on a copy that replaces the warehouse once complete (see `_writing`).
     """
     now = datetime.now(UTC)
     # every column but the bodies: a large run's bodies would not fit in memory, and nothing here needs them
     fetched = pl.read_parquet(fetch_path, columns=[c for c in pl.read_parquet_schema(fetch_path) if c != "body"])
     pages = pl.read_parquet(passed_path, columns=["item_id", "article_id", "page_type", "reason", "published_at"])
     quarantined = read_quarantine(quarantine_paths)
-    con = connect(warehouse)
-    try:
-        con.execute("BEGIN TRANSACTION")
+    chunks = _article_chunks(pages, max(1, chunk_articles))
+    with _writing(warehouse, in_steps=len(chunks) > 1) as (con, step):
         _upsert_sources(con, config)
         existing = {r[0] for r in con.execute("SELECT article_id FROM articles").fetchall()}
         outcomes = [_empty_outcome()]
-        for article_ids in _article_chunks(pages, LOAD_CHUNK_ARTICLES):
+        for article_ids in chunks:
             validated = pl.scan_parquet(passed_path).filter(
                 (pl.col("page_type") == "article") & pl.col("article_id").is_in(article_ids)
             ).collect()  # fmt: skip
@@ -209,26 +213,92 @@ def load_run(
             _write_articles(con, batch.filter(pl.col("duplicate_of").is_null()), now)
             _write_article_urls(con, validated, batch, now)
             outcomes.append(batch.select(*_OUTCOME))
+            step()
         batch = pl.concat(outcomes)
         write_dimensions(con)  # after the articles: the calendar spans their days
         pages = pages.drop("published_at")
         _write_items(con, fetched, pages, batch, quarantined, run_id, now)
+        step()
         _write_attempts(con, fetch_path.parent / "attempts.parquet", run_id)
         _write_quarantine(con, quarantined, fetched, run_id, now)
         _write_archive_index(con, fetched)
+        step()
         ledger = _ledger(con, run_id, fetched, fetch_path.parent / "fetch_summary.json")
         canonical = batch.filter(pl.col("duplicate_of").is_null())
         ledger.articles_new = canonical.filter(~pl.col("article_id").is_in(list(existing))).height
         ledger.story_members = canonical.filter(pl.col("story_id") != pl.col("article_id")).height
-        crash_point("load.before_commit")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.close()
     log.info("load: %s", ledger)
     return ledger
+
+
+def loading_copy(warehouse: Path) -> Path:
+    """Where a load of several chunks writes before its copy replaces the warehouse."""
+    return warehouse.with_name(f".{warehouse.name}.loading")
+
+
+def _wal(database: Path) -> Path:
+    return database.with_name(database.name + ".wal")
+
+
+@contextmanager
+def _writing(warehouse: Path, in_steps: bool) -> Iterator[tuple[duckdb.DuckDBPyConnection, Callable[[], None]]]:
+    """A connection in a transaction, and `step`, which commits what is written so far where that is safe.
+
+    In one step: the warehouse itself, one transaction, and `step` does nothing. In steps: DuckDB
+    holds a transaction's rows in memory until it commits (50,000 articles took over 2 GB), so the
+    load writes a copy of the warehouse and commits each step there, where DuckDB writes it to disk;
+    the complete copy is renamed over the warehouse (atomic). A load that dies leaves the warehouse
+    as it was in both cases; its copy is removed by the next load (under the writer lock).
+    """
+    copy = loading_copy(warehouse)
+    for leftover in (copy, _wal(copy)):  # a dead load's copy: never renamed, so never part of the warehouse
+        leftover.unlink(missing_ok=True)
+    if in_steps:
+        connect(warehouse).close()  # migrated, and the last close checkpoints: the file holds every commit
+        if _wal(warehouse).exists():
+            raise RuntimeError(f"{warehouse} is open elsewhere in this process: its WAL was not checkpointed")
+        shutil.copyfile(warehouse, copy)
+    con = connect(copy if in_steps else warehouse)
+    committed = False
+    try:
+        con.execute("BEGIN TRANSACTION")
+
+        def step() -> None:
+            if in_steps:
+                con.execute("COMMIT")
+                crash_point("load.step")
+                con.execute("BEGIN TRANSACTION")
+
+        yield con, step
+        if not in_steps:
+            crash_point("load.before_commit")
+        con.execute("COMMIT")
+        committed = True
+    finally:
+        if not committed:
+            with suppress(duckdb.Error):  # no transaction is open when a step's commit was what failed
+                con.execute("ROLLBACK")
+        con.close()
+        if in_steps and not committed:
+            for leftover in (copy, _wal(copy)):
+                leftover.unlink(missing_ok=True)
+    if in_steps:
+        _replace(copy, warehouse)
+
+
+def _replace(copy: Path, warehouse: Path) -> None:
+    """Rename the complete copy over the warehouse, durably: it was checkpointed when it closed."""
+    if _wal(copy).exists():
+        raise RuntimeError(f"{copy} is open elsewhere in this process: its WAL was not checkpointed")
+    with open(copy, "rb") as file:
+        os.fsync(file.fileno())
+    crash_point("load.before_commit")  # the rename is this load's commit
+    os.replace(copy, warehouse)
+    folder = os.open(warehouse.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
 
 
 _OUTCOME = {"item_id": pl.String, "article_id": pl.String, "duplicate_of": pl.String, "story_id": pl.String}
