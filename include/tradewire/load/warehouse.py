@@ -250,6 +250,7 @@ def _writing(warehouse: Path, in_steps: bool) -> Iterator[tuple[duckdb.DuckDBPyC
     the complete copy is renamed over the warehouse (atomic). A load that dies leaves the warehouse
     as it was in both cases; its copy is removed by the next load (under the writer lock).
     """
+    warehouse = warehouse.resolve()  # a symlinked warehouse: the copy goes beside the real file, and replaces it
     copy = loading_copy(warehouse)
     for leftover in (copy, _wal(copy)):  # a dead load's copy: never renamed, so never part of the warehouse
         leftover.unlink(missing_ok=True)
