@@ -25,12 +25,12 @@ def _add(con: duckdb.DuckDBPyConnection, name: str) -> None:
 def test_steps_reach_the_warehouse_only_when_the_load_completes(tmp_path: Path) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
     connect(warehouse).close()
-    with _writing(warehouse, in_steps=True) as (con, step):
-        _add(con, "first")
-        step()
+    with _writing(warehouse, in_steps=True) as writer:
+        _add(writer.con, "first")
+        writer.step()
         assert loading_copy(warehouse).exists()
         assert _sources(warehouse) == []  # committed on the copy only
-        _add(con, "second")
+        _add(writer.con, "second")
     assert _sources(warehouse) == ["first", "second"]
     assert not loading_copy(warehouse).exists()
 
@@ -38,9 +38,9 @@ def test_steps_reach_the_warehouse_only_when_the_load_completes(tmp_path: Path) 
 def test_a_failed_load_in_steps_leaves_the_warehouse_and_no_copy(tmp_path: Path) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
     connect(warehouse).close()
-    with pytest.raises(RuntimeError, match="halfway"), _writing(warehouse, in_steps=True) as (con, step):
-        _add(con, "first")
-        step()
+    with pytest.raises(RuntimeError, match="halfway"), _writing(warehouse, in_steps=True) as writer:
+        _add(writer.con, "first")
+        writer.step()
         raise RuntimeError("halfway")
     assert _sources(warehouse) == []
     assert not loading_copy(warehouse).exists()
@@ -52,9 +52,9 @@ def test_a_symlinked_warehouse_stays_a_symlink(tmp_path: Path) -> None:
     link = tmp_path / "home" / "warehouse.duckdb"
     link.parent.mkdir()
     link.symlink_to(real)
-    with _writing(link, in_steps=True) as (con, step):
-        _add(con, "first")
-        step()
+    with _writing(link, in_steps=True) as writer:
+        _add(writer.con, "first")
+        writer.step()
     assert link.is_symlink()
     assert _sources(real) == ["first"]
     assert not loading_copy(real).exists()

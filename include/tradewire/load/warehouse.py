@@ -11,7 +11,7 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -127,14 +127,19 @@ def _assign_duplicates(con: duckdb.DuckDBPyConnection, batch: pl.DataFrame) -> p
     by_key: dict[str, set[str]] = {}
     if all_keys:
         con.register("wanted_keys", pl.DataFrame({"band_key": all_keys}).to_arrow())
-        for aid, key, fp, sig, story in con.execute(
-            "SELECT l.article_id, l.band_key, a.fingerprint, a.minhash, coalesce(a.story_id, a.article_id) "
-            "FROM article_lsh l JOIN wanted_keys USING (band_key) JOIN articles a USING (article_id)"
+        # each candidate's signature once, not once per band it shares: at 50,000 articles that was 16 copies
+        for aid, fp, sig, story in con.execute(
+            "SELECT article_id, fingerprint, minhash, coalesce(story_id, article_id) FROM articles "
+            "WHERE article_id IN (SELECT article_id FROM article_lsh JOIN wanted_keys USING (band_key))"
         ).fetchall():
-            by_key.setdefault(key, set()).add(aid)
             known_fp[fp] = aid
             known_sig[aid] = list(sig)
             story_of[aid] = story
+        for key, aid in con.execute(
+            "SELECT band_key, article_id FROM article_lsh JOIN wanted_keys USING (band_key)"
+        ).fetchall():
+            if aid in known_sig:  # an article of the warehouse, as the join above found it
+                by_key.setdefault(key, set()).add(aid)
         con.unregister("wanted_keys")
     for fp, aid, story in con.execute(
         "SELECT fingerprint, article_id, coalesce(story_id, article_id) FROM articles "
@@ -201,29 +206,29 @@ def load_run(
     pages = pl.read_parquet(passed_path, columns=["item_id", "article_id", "page_type", "reason", "published_at"])
     quarantined = read_quarantine(quarantine_paths)
     chunks = _article_chunks(pages, max(1, chunk_articles))
-    with _writing(warehouse, in_steps=len(chunks) > 1) as (con, step):
-        _upsert_sources(con, config)
-        existing = {r[0] for r in con.execute("SELECT article_id FROM articles").fetchall()}
+    with _writing(warehouse, in_steps=len(chunks) > 1) as writer:
+        _upsert_sources(writer.con, config)
+        existing = {r[0] for r in writer.con.execute("SELECT article_id FROM articles").fetchall()}
         outcomes = [_empty_outcome()]
         for article_ids in chunks:
             validated = pl.scan_parquet(passed_path).filter(
                 (pl.col("page_type") == "article") & pl.col("article_id").is_in(article_ids)
             ).collect()  # fmt: skip
-            batch = _assign_duplicates(con, validated)
-            _write_articles(con, batch.filter(pl.col("duplicate_of").is_null()), now)
-            _write_article_urls(con, validated, batch, now)
+            batch = _assign_duplicates(writer.con, validated)
+            _write_articles(writer.con, batch.filter(pl.col("duplicate_of").is_null()), now)
+            _write_article_urls(writer.con, validated, batch, now)
             outcomes.append(batch.select(*_OUTCOME))
-            step()
+            writer.step()
         batch = pl.concat(outcomes)
-        write_dimensions(con)  # after the articles: the calendar spans their days
+        write_dimensions(writer.con)  # after the articles: the calendar spans their days
         pages = pages.drop("published_at")
-        _write_items(con, fetched, pages, batch, quarantined, run_id, now)
-        step()
-        _write_attempts(con, fetch_path.parent / "attempts.parquet", run_id)
-        _write_quarantine(con, quarantined, fetched, run_id, now)
-        _write_archive_index(con, fetched)
-        step()
-        ledger = _ledger(con, run_id, fetched, fetch_path.parent / "fetch_summary.json")
+        _write_items(writer.con, fetched, pages, batch, quarantined, run_id, now)
+        writer.step()
+        _write_attempts(writer.con, fetch_path.parent / "attempts.parquet", run_id)
+        _write_quarantine(writer.con, quarantined, fetched, run_id, now)
+        _write_archive_index(writer.con, fetched)
+        writer.step()
+        ledger = _ledger(writer.con, run_id, fetched, fetch_path.parent / "fetch_summary.json")
         canonical = batch.filter(pl.col("duplicate_of").is_null())
         ledger.articles_new = canonical.filter(~pl.col("article_id").is_in(list(existing))).height
         ledger.story_members = canonical.filter(pl.col("story_id") != pl.col("article_id")).height
@@ -240,9 +245,28 @@ def _wal(database: Path) -> Path:
     return database.with_name(database.name + ".wal")
 
 
+class _Writer:
+    """The load's connection, in a transaction, and `step`, which commits what is written so far where safe."""
+
+    def __init__(self, database: Path, in_steps: bool) -> None:
+        self.database, self.in_steps = database, in_steps
+        self.con = connect(database)
+        self.con.execute("BEGIN TRANSACTION")
+
+    def step(self) -> None:
+        """In steps: commit, then reopen, so DuckDB lets go of its caches and the memory stays one step's."""
+        if not self.in_steps:
+            return
+        self.con.execute("COMMIT")
+        self.con.close()  # the last close checkpoints: what this step wrote is on disk
+        crash_point("load.step")
+        self.con = connect(self.database)
+        self.con.execute("BEGIN TRANSACTION")
+
+
 @contextmanager
-def _writing(warehouse: Path, in_steps: bool) -> Iterator[tuple[duckdb.DuckDBPyConnection, Callable[[], None]]]:
-    """A connection in a transaction, and `step`, which commits what is written so far where that is safe.
+def _writing(warehouse: Path, in_steps: bool) -> Iterator[_Writer]:
+    """The load's writer: one transaction on the warehouse, or steps on a copy renamed over it once complete.
 
     In one step: the warehouse itself, one transaction, and `step` does nothing. In steps: DuckDB
     holds a transaction's rows in memory until it commits (50,000 articles took over 2 GB), so the
@@ -259,27 +283,20 @@ def _writing(warehouse: Path, in_steps: bool) -> Iterator[tuple[duckdb.DuckDBPyC
         if _wal(warehouse).exists():
             raise RuntimeError(f"{warehouse} is open elsewhere in this process: its WAL was not checkpointed")
         shutil.copyfile(warehouse, copy)
-    con = connect(copy if in_steps else warehouse)
+    writer = _Writer(copy if in_steps else warehouse, in_steps)
     committed = False
     try:
-        con.execute("BEGIN TRANSACTION")
-
-        def step() -> None:
-            if in_steps:
-                con.execute("COMMIT")
-                crash_point("load.step")
-                con.execute("BEGIN TRANSACTION")
-
-        yield con, step
+        yield writer
         if not in_steps:
             crash_point("load.before_commit")
-        con.execute("COMMIT")
+        writer.con.execute("COMMIT")
         committed = True
     finally:
         if not committed:
             with suppress(duckdb.Error):  # no transaction is open when a step's commit was what failed
-                con.execute("ROLLBACK")
-        con.close()
+                writer.con.execute("ROLLBACK")
+        with suppress(duckdb.Error):
+            writer.con.close()
         if in_steps and not committed:
             for leftover in (copy, _wal(copy)):
                 leftover.unlink(missing_ok=True)
