@@ -1,7 +1,7 @@
 """Peak RSS of each ingest task in a process of its own, on the staging files of a benchmark run.
 
     .venv/bin/python benchmarks/run_bench.py --pages 50000 --runs 1 --work /tmp/bench-50k --keep
-    .venv/bin/python benchmarks/task_memory.py --work /tmp/bench-50k [--with-clean-pages 5000]
+    .venv/bin/python benchmarks/task_memory.py --work /tmp/bench-50k [--with-clean-pages 5000] [--stages load,publish]
 
 Under `airflow dags test` every task runs in one process, so what a stage measures there includes
 what earlier tasks left behind. In production each task is a process of its own (LocalExecutor,
@@ -125,6 +125,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", type=Path, required=True, help="the --work folder of a kept benchmark run")
     parser.add_argument("--with-clean-pages", type=int, default=5000, help="pages clean and enrich rerun on")
+    parser.add_argument(
+        "--stages", help="comma-separated stages to measure again; the others keep their figures in the results file"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if (args.work / "run1" / "sources.yaml").exists():  # run_bench.py keeps each run in a folder: take the first
@@ -134,9 +137,17 @@ def main() -> None:
         return
     env = airflow_env(args.work, args.work / "sources.yaml")
     stages = [s for s in STAGES if args.with_clean_pages or s not in ("clean", "enrich")]
-    report: dict[str, Any] = {"work": str(args.work), "stages": {}}
     port = _port(args.work / "sources.yaml")
     corpus_pages = _corpus_pages(args.work / "sources.yaml")
+    out = REPO / "benchmarks" / "results" / f"task-memory-{corpus_pages}.json"
+    report: dict[str, Any] = {"work": str(args.work), "stages": {}}
+    if args.stages:  # a later stage reads what the earlier ones saved in work/task-memory: run them first in full
+        wanted = args.stages.split(",")
+        unknown = set(wanted) - set(STAGES)
+        if unknown:
+            raise SystemExit(f"unknown stages {sorted(unknown)}; the stages are {STAGES}")
+        stages = [s for s in STAGES if s in wanted]
+        report = json.loads(out.read_text()) if out.exists() else report
     with serving(corpus_pages, port):
         for stage in stages:
             started = time.perf_counter()
@@ -148,12 +159,22 @@ def main() -> None:
             figures = monitor.stop()
             if code:
                 raise SystemExit(f"stage {stage} failed in its own process (exit {code})")
-            report["stages"][stage] = {"wall_seconds": round(time.perf_counter() - started, 1), **figures}
+            report["stages"][stage] = {
+                "wall_seconds": round(time.perf_counter() - started, 1),
+                **figures,
+                "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "commit": _commit(),
+            }
             wall = report["stages"][stage]["wall_seconds"]
             print(f"  {stage:<20} peak RSS {figures['peak_rss_mb']:>7.0f} MB   wall {wall:>6.1f} s")
-    out = REPO / "benchmarks" / "results" / f"task-memory-{corpus_pages}.json"
     out.write_text(json.dumps(report, indent=2) + "\n")
     print(f"wrote {out}")
+
+
+def _commit() -> str:
+    found = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "include"], cwd=REPO, capture_output=True, text=True)
+    return found.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
 
 
 def _port(sources: Path) -> int:
