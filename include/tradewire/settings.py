@@ -84,6 +84,8 @@ def _redis_url(value: str) -> str:
     return value
 
 
+LOAD_CHUNK_ARTICLES = 5000  # articles a load reads and writes at a time; more in a run: steps on a copy
+
 WRITER_POOL = "tradewire_duckdb_writer"  # one slot: only one task at a time writes the warehouse
 FETCH_POOL = "tradewire_fetch"  # discovery and fetch tasks at once, across DAG runs
 POOLS_FILE = INCLUDE_DIR / "airflow" / "pools.json"  # `airflow pools import` it: Makefile, compose, tests
@@ -118,7 +120,7 @@ class Settings:
     staging_retention_days: int = 14
     archive_retention_days: int = 0
     writer_lock_timeout: float = 3600.0
-    load_chunk_articles: int = 5000
+    load_chunk_articles: int = LOAD_CHUNK_ARTICLES
 
     def __repr__(self) -> str:
         """Every setting, with the credentials a URL setting may hold masked: settings get printed and logged."""
@@ -218,5 +220,7 @@ class Settings:
             staging_retention_days=max(1, int(_number(env, "TRADEWIRE_STAGING_RETENTION_DAYS", "14", int))),
             archive_retention_days=max(0, int(_number(env, "TRADEWIRE_ARCHIVE_RETENTION_DAYS", "0", int))),
             writer_lock_timeout=max(0.0, _number(env, "TRADEWIRE_WRITER_LOCK_TIMEOUT", "3600", float)),
-            load_chunk_articles=max(1, int(_number(env, "TRADEWIRE_LOAD_CHUNK_ARTICLES", "5000", int))),
+            load_chunk_articles=max(
+                1, int(_number(env, "TRADEWIRE_LOAD_CHUNK_ARTICLES", str(LOAD_CHUNK_ARTICLES), int))
+            ),
         )

@@ -28,6 +28,7 @@ from tradewire.fetch.redact import redact_url
 from tradewire.files import FILE_MODE, make_folders
 from tradewire.load.dimensions import write_dimensions
 from tradewire.load.schema import migrate
+from tradewire.settings import LOAD_CHUNK_ARTICLES
 from tradewire.sources import SourcesConfig
 
 log = logging.getLogger(__name__)
@@ -179,9 +180,6 @@ def read_quarantine(paths: list[Path]) -> pl.DataFrame:
     return pl.concat(frames) if frames else pl.DataFrame(schema=QUARANTINE_SCHEMA)
 
 
-LOAD_CHUNK_ARTICLES = 5000  # default articles read and written at a time (TRADEWIRE_LOAD_CHUNK_ARTICLES)
-
-
 def load_run(
     warehouse: Path,
     config: SourcesConfig,
@@ -276,8 +274,7 @@ def _writing(warehouse: Path, in_steps: bool) -> Iterator[_Writer]:
     """
     warehouse = warehouse.resolve()  # a symlinked warehouse: the copy goes beside the real file, and replaces it
     copy = loading_copy(warehouse)
-    for leftover in (copy, _wal(copy)):  # a dead load's copy: never renamed, so never part of the warehouse
-        leftover.unlink(missing_ok=True)
+    _delete(copy)  # a dead load's copy: never renamed, so never part of the warehouse
     if in_steps:
         connect(warehouse).close()  # migrated, and the last close checkpoints: the file holds every commit
         if _wal(warehouse).exists():
@@ -298,10 +295,14 @@ def _writing(warehouse: Path, in_steps: bool) -> Iterator[_Writer]:
         with suppress(duckdb.Error):
             writer.con.close()
         if in_steps and not committed:
-            for leftover in (copy, _wal(copy)):
-                leftover.unlink(missing_ok=True)
+            _delete(copy)
     if in_steps:
         _replace(copy, warehouse)
+
+
+def _delete(copy: Path) -> None:
+    for path in (copy, _wal(copy)):
+        path.unlink(missing_ok=True)
 
 
 def _replace(copy: Path, warehouse: Path) -> None:
